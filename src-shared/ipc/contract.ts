@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { devicesContract } from './devices-contract.ts';
+
+/**
+ * The one contract between the UI and the main process. Each call maps to zod schemas for its input and
+ * output. Electron's preload and the web host both expose exactly these calls as `window.renshi.<name>`,
+ * and both parse every input with the schema before a service sees it.
+ */
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'web']),
+  platform: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const TerminalSettings = z.object({
+  /** 'embedded': this computer runs the sync server; 'remote': use serverUrl; 'offline': never sync. */
+  serverMode: z.enum(['embedded', 'remote', 'offline']).default('embedded'),
+  serverUrl: z.string().url().nullable().default(null),
+  siteId: z.string().nullable().default(null),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+export type TerminalSettings = z.infer<typeof TerminalSettings>;
+
+const Empty = z.object({}).strict();
+
+export const appContract = {
+  appInfo: { input: Empty, output: AppInfo },
+  /** Secret for the local database's field encryption: OS keychain (safeStorage) on desktop, a configured secret on the web host. */
+  databaseSecret: { input: Empty, output: z.object({ secret: z.string().min(16) }) },
+  settingsGet: { input: Empty, output: TerminalSettings },
+  settingsSet: { input: TerminalSettings.partial(), output: TerminalSettings },
+  notify: {
+    input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null) }),
+    output: z.object({ shown: z.boolean() }),
+  },
+} as const;
+
+export const bridgeContract = { ...appContract, ...devicesContract };
+export type BridgeContract = typeof bridgeContract;
+export type BridgeCall = keyof BridgeContract;
+export const BRIDGE_CALLS = Object.keys(bridgeContract) as BridgeCall[];
+
+export type BridgeInput<K extends BridgeCall> = z.input<BridgeContract[K]['input']>;
+export type BridgeOutput<K extends BridgeCall> = z.infer<BridgeContract[K]['output']>;
+
+/** Events main pushes to the UI. `on(name, cb)` returns an unsubscribe function. */
+export const bridgeEvents = {
+  notification: z.object({ title: z.string(), body: z.string() }),
+} as const;
+export type BridgeEventName = keyof typeof bridgeEvents;
+export type BridgeEventPayload<E extends BridgeEventName> = z.infer<(typeof bridgeEvents)[E]>;
+
+/** What the renderer sees as `window.renshi`. */
+export type RenshiApi = { [K in BridgeCall]: (input: BridgeInput<K>) => Promise<BridgeOutput<K>> } & {
+  on<E extends BridgeEventName>(event: E, cb: (payload: BridgeEventPayload<E>) => void): () => void;
+};

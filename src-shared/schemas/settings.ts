@@ -1,0 +1,6 @@
+import { z } from 'zod';
+import { Device, Shift } from './attendance-setup.ts';
+
+/** The `settings` collection holds configuration documents of several kinds, told apart by `kind`. */
+export const SettingsDoc = z.discriminatedUnion('kind', [Shift, Device]);
+export type SettingsDoc = z.infer<typeof SettingsDoc>;
