@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, dayKind, HolidayYear, hasYear, holidayOn, isWorkingDay } from '#shared/calendar/holiday-calendar';
+import { buildCalendar, dayKind, type DayKind, HolidayYear, hasYear, holidayOn, isWorkingDay } from '#shared/calendar/holiday-calendar';
 
 const load = (year: number) => HolidayYear.parse(JSON.parse(readFileSync(new URL(`../../../resources/holidays/cn-${year}.json`, import.meta.url), 'utf8')));
 const calendar = buildCalendar([load(2025), load(2026)]);
@@ -8,7 +8,7 @@ const weekdays = { workDays: [1, 2, 3, 4, 5] };
 const sixDays = { workDays: [1, 2, 3, 4, 5, 6] };
 
 describe('China holiday calendar', () => {
-  it.each([
+  const cases: [string, { workDays: number[] }, DayKind, string][] = [
     // date, shift, expected, why
     ['2025-01-01', weekdays, 'public_holiday', '元旦 on a Wednesday'],
     ['2025-01-26', weekdays, 'makeup_workday', '调休: Sunday worked before 春节'],
@@ -26,8 +26,9 @@ describe('China holiday calendar', () => {
     ['2026-03-07', sixDays, 'workday', 'Saturday on a six-day shift'],
     ['2026-03-08', sixDays, 'rest_day', 'Sunday on a six-day shift'],
     ['2024-02-29', weekdays, 'workday', 'leap day, year not on file: ordinary Thursday'],
-  ] as const)('%s is %s', (date, shift, expected) => {
-    expect(dayKind(calendar, date, { workDays: [...shift.workDays] })).toBe(expected);
+  ];
+  it.each(cases)('%s is %s', (date, shift, expected) => {
+    expect(dayKind(calendar, date, shift)).toBe(expected);
   });
 
   it('marks exactly the 13 statutory holidays each year', () => {
