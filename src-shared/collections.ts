@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { AuditEvent } from './schemas/audit.ts';
 import { Employee } from './schemas/employee.ts';
-import { LeaveRequest } from './schemas/leave.ts';
+import { RequestDoc } from './schemas/leave.ts';
 import { OrgUnit } from './schemas/org.ts';
 import { Punch } from './schemas/punch.ts';
 import { SettingsDoc } from './schemas/settings.ts';
@@ -22,7 +22,7 @@ export const COLLECTIONS = {
   org: { schema: OrgUnit, conflict: 'keep-both', siteField: null },
   settings: { schema: SettingsDoc, conflict: 'keep-both', siteField: 'siteId' },
   punches: { schema: Punch, conflict: 'append-only', siteField: 'siteId' },
-  requests: { schema: LeaveRequest, conflict: 'keep-both', siteField: null },
+  requests: { schema: RequestDoc, conflict: 'keep-both', siteField: null },
   audit: { schema: AuditEvent, conflict: 'append-only', siteField: null },
 } as const satisfies Record<string, { schema: z.ZodType; conflict: 'append-only' | 'keep-both'; siteField: string | null }>;
 

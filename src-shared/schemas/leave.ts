@@ -18,3 +18,35 @@ export const LeaveRequest = Stamped.extend({
   decidedAt: z.number().int().nullable().default(null),
 }).refine((l) => l.endDate >= l.startDate, { message: 'leave ends before it starts', path: ['endDate'] });
 export type LeaveRequest = z.infer<typeof LeaveRequest>;
+
+/**
+ * A punch correction (补卡 / 考勤更正): a separate, audited record with a reason. It never edits or deletes a
+ * raw punch (those stay as the device recorded them, as evidence); the attendance computation applies
+ * approved corrections on top of the punches:
+ *  - `add_punch`: the employee was there at `at` but has no punch (forgot, device down).
+ *  - `void_punch`: disregard punch `punchId` for the day (e.g. a colleague punched with the wrong card).
+ *  - `excuse_absence`: the day's absence is explained (e.g. the employee was held against their will);
+ *    the day is reported as `excused`, never as absenteeism.
+ */
+export const PunchCorrection = Stamped.extend({
+  id: Id,
+  kind: z.literal('punch_correction'),
+  employeeId: Id,
+  /** The attendance day corrected (the day the shift starts on). */
+  date: LocalDate,
+  action: z.enum(['add_punch', 'void_punch', 'excuse_absence']),
+  at: z.number().int().nonnegative().nullable().default(null),
+  punchId: Id.nullable().default(null),
+  reason: z.string().trim().min(1, 'a correction needs a reason').max(500),
+  requestedBy: z.string().max(100),
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).default('pending'),
+  decidedBy: z.string().max(100).nullable().default(null),
+  decidedAt: z.number().int().nullable().default(null),
+})
+  .refine((c) => c.action !== 'add_punch' || c.at !== null, { message: 'an added punch needs its time', path: ['at'] })
+  .refine((c) => c.action !== 'void_punch' || c.punchId !== null, { message: 'say which punch to disregard', path: ['punchId'] });
+export type PunchCorrection = z.infer<typeof PunchCorrection>;
+
+/** The `requests` collection holds leave requests and punch corrections, told apart by `kind`. */
+export const RequestDoc = z.discriminatedUnion('kind', [LeaveRequest, PunchCorrection]);
+export type RequestDoc = z.infer<typeof RequestDoc>;
