@@ -11,6 +11,10 @@ export const AppInfo = z.object({
   mode: z.enum(['desktop', 'web']),
   platform: z.string(),
   dataDir: z.string(),
+  /** Stable id of this terminal's local database; names its audit chain. */
+  replicaId: z.string().min(1).max(64),
+  /** Seed a demo factory into an empty local database. */
+  demoData: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

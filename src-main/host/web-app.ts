@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BridgeHandlers } from '../bridge/handlers.ts';
+import { createAppService } from '../services/app-service.ts';
+import { configuredSecretStore, consoleNotifier } from './node-platform.ts';
+import { createEventHub, startWebHost, type WebHost } from './web-host.ts';
+
+export type WebAppOptions = { port?: number; dataDir: string; staticDir?: string; demoData?: boolean };
+
+/** Everything the desktop app's main process runs, hosted in plain Node for a browser. */
+export async function startWebApp(opts: WebAppOptions): Promise<WebHost> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const hub = createEventHub();
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const app = createAppService({
+    mode: 'web',
+    version,
+    dataDir,
+    secrets: configuredSecretStore(dataDir),
+    notifier: consoleNotifier(() => hub.clients.size),
+    emit: hub.emit,
+    demoData: opts.demoData ?? false,
+  });
+  const handlers: BridgeHandlers = { ...app };
+  return startWebHost({ port: opts.port ?? 0, staticDir: opts.staticDir ?? resolve('dist-web'), handlers, hub });
+}

@@ -1,0 +1,9 @@
+import { MantineProvider, Title } from '@mantine/core';
+
+export function App() {
+  return (
+    <MantineProvider>
+      <Title>人事 Renshi</Title>
+    </MantineProvider>
+  );
+}

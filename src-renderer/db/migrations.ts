@@ -1,0 +1,16 @@
+import type { MigrationStrategies } from 'rxdb';
+import type { CollectionName } from '#shared/collections';
+
+/**
+ * Per-collection migration strategies, keyed by the version they migrate TO. Every stored shape change
+ * bumps the schema version in schemas.ts and adds a pure function here; RxDB runs them on open, so a
+ * terminal that was offline for a release still opens its old data.
+ */
+export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
+  employees: {},
+  org: {},
+  settings: {},
+  punches: {},
+  requests: {},
+  audit: {},
+};

@@ -1,0 +1,170 @@
+import type { RxJsonSchema } from 'rxdb';
+
+/**
+ * RxDB storage schemas. The zod schemas in src-shared are the business truth; these literals add what the
+ * storage needs (primary key, maxLength on indexed strings, indexes, encrypted fields) and a test checks
+ * that each one lists exactly the zod schema's fields, so the two cannot drift apart.
+ * Bump `version` and add a migration strategy in migrations.ts whenever a stored shape changes.
+ */
+const id = { type: 'string', maxLength: 100 } as const;
+const ms = { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 } as const;
+const str = { type: 'string' } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+const nullableNum = { type: ['number', 'null'] } as const;
+
+export const employeeSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    employeeNo: { type: 'string', maxLength: 32 },
+    name: str,
+    gender: str,
+    departmentId: id,
+    siteId: id,
+    position: str,
+    hireDate: str,
+    status: { type: 'string', maxLength: 32 },
+    phone: nullableStr,
+    email: nullableStr,
+    devicePin: str,
+    shiftId: nullableStr,
+    workAccounts: { type: 'array', items: { type: 'object' } },
+    certificates: { type: 'array', items: { type: 'object' } },
+    idNumber: nullableStr,
+    emergencyContacts: { type: 'array', items: { type: 'object' } },
+    monthlySalaryFen: nullableNum,
+    bankAccount: nullableStr,
+    updatedAt: ms,
+  },
+  required: ['id', 'employeeNo', 'name', 'departmentId', 'siteId', 'status', 'hireDate', 'updatedAt'],
+  indexes: ['employeeNo', 'departmentId', 'siteId', 'status', 'updatedAt'],
+  encrypted: ['idNumber', 'emergencyContacts', 'monthlySalaryFen', 'bankAccount'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const orgSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    kind: { type: 'string', maxLength: 20 },
+    name: str,
+    code: str,
+    address: str,
+    escalationWindowMinutes: { type: 'number' },
+    siteId: nullableStr,
+    parentId: nullableStr,
+    updatedAt: ms,
+  },
+  required: ['id', 'kind', 'name', 'updatedAt'],
+  indexes: ['kind'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const settingsSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    kind: { type: 'string', maxLength: 20 },
+    name: str,
+    siteId: nullableStr,
+    // shift
+    start: str,
+    end: str,
+    graceMinutes: { type: 'number' },
+    workDays: { type: 'array', items: { type: 'number' } },
+    // device
+    driver: str,
+    host: str,
+    port: { type: 'number' },
+    transport: str,
+    commKey: { type: 'number' },
+    serialNumber: str,
+    pollIntervalMinutes: { type: 'number' },
+    enabled: { type: 'boolean' },
+    updatedAt: ms,
+  },
+  required: ['id', 'kind', 'updatedAt'],
+  indexes: ['kind'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const punchSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    deviceSerial: { type: 'string', maxLength: 64 },
+    pin: { type: 'string', maxLength: 24 },
+    at: ms,
+    deviceLocalTime: str,
+    verifyMode: { type: 'number' },
+    punchState: { type: 'number' },
+    source: str,
+    employeeId: nullableStr,
+    siteId: nullableStr,
+    receivedAt: ms,
+    updatedAt: ms,
+  },
+  required: ['id', 'deviceSerial', 'pin', 'at', 'updatedAt'],
+  indexes: ['at', ['pin', 'at'], ['deviceSerial', 'at']],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const requestSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    kind: { type: 'string', maxLength: 20 },
+    employeeId: { type: 'string', maxLength: 100 },
+    type: str,
+    startDate: str,
+    endDate: str,
+    startHalf: str,
+    endHalf: str,
+    reason: str,
+    status: str,
+    decidedBy: nullableStr,
+    decidedAt: nullableNum,
+    updatedAt: ms,
+  },
+  required: ['id', 'kind', 'employeeId', 'updatedAt'],
+  indexes: ['employeeId', 'kind'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const auditSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    replicaId: { type: 'string', maxLength: 64 },
+    seq: { type: 'number', minimum: 0, maximum: 1e12, multipleOf: 1 },
+    actor: str,
+    action: str,
+    collection: str,
+    docId: { type: 'string', maxLength: 100 },
+    beforeHash: nullableStr,
+    afterHash: nullableStr,
+    summary: str,
+    at: ms,
+    prevHash: nullableStr,
+    hash: str,
+    updatedAt: ms,
+  },
+  required: ['id', 'replicaId', 'seq', 'docId', 'at', 'hash', 'updatedAt'],
+  indexes: [['replicaId', 'seq'], 'docId', 'at'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
+export const STORAGE_SCHEMAS = {
+  employees: employeeSchema,
+  org: orgSchema,
+  settings: settingsSchema,
+  punches: punchSchema,
+  requests: requestSchema,
+  audit: auditSchema,
+} as const;

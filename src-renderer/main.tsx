@@ -1,0 +1,25 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { RenshiProvider } from './app/context.tsx';
+import { getBridge } from './bridge/web-bridge.ts';
+import { AuditLog } from './db/audit-log.ts';
+import { openRenshiDatabase } from './db/database.ts';
+
+async function boot() {
+  const api = getBridge();
+  const [info, { secret }] = await Promise.all([api.appInfo({}), api.databaseSecret({})]);
+  const db = await openRenshiDatabase({ name: `renshi-${info.replicaId}`, secret });
+  const audit = new AuditLog(db, info.replicaId);
+  createRoot(document.getElementById('root')!).render(
+    <RenshiProvider value={{ api, info, db, audit, actor: 'hr-operator' }}>
+      <App />
+    </RenshiProvider>,
+  );
+}
+
+boot().catch((err: unknown) => {
+  document.getElementById('root')!.textContent = `启动失败 / Failed to start: ${err instanceof Error ? err.message : String(err)}`;
+  console.error(err);
+});
