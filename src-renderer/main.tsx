@@ -6,14 +6,17 @@ import { RenshiProvider } from './app/context.tsx';
 import { getBridge } from './bridge/web-bridge.ts';
 import { AuditLog } from './db/audit-log.ts';
 import { openRenshiDatabase } from './db/database.ts';
+import { seedDemoIfEmpty } from './db/demo-seed.ts';
 
 async function boot() {
   const api = getBridge();
   const [info, { secret }] = await Promise.all([api.appInfo({}), api.databaseSecret({})]);
   const db = await openRenshiDatabase({ name: `renshi-${info.replicaId}`, secret });
   const audit = new AuditLog(db, info.replicaId);
+  const actor = 'hr-operator';
+  if (info.demoData) await seedDemoIfEmpty({ db, audit, actor });
   createRoot(document.getElementById('root')!).render(
-    <RenshiProvider value={{ api, info, db, audit, actor: 'hr-operator' }}>
+    <RenshiProvider value={{ api, info, db, audit, actor }}>
       <App />
     </RenshiProvider>,
   );

@@ -40,7 +40,7 @@ export class AuditLog {
         replicaId: this.replicaId,
         actor: entry.actor,
         action: entry.action,
-        collection: entry.collection,
+        collectionName: entry.collection,
         docId: entry.docId,
         beforeHash: await documentHash(entry.before),
         afterHash: await documentHash(entry.after),

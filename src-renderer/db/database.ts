@@ -4,7 +4,7 @@ import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { AuditEvent } from '#shared/schemas/audit';
 import type { Employee } from '#shared/schemas/employee';
-import type { LeaveRequest } from '#shared/schemas/leave';
+import type { RequestDoc } from '#shared/schemas/leave';
 import type { OrgUnit } from '#shared/schemas/org';
 import type { Punch } from '#shared/schemas/punch';
 import type { SettingsDoc } from '#shared/schemas/settings';
@@ -18,7 +18,7 @@ export type RenshiCollections = {
   org: RxCollection<OrgUnit>;
   settings: RxCollection<SettingsDoc>;
   punches: RxCollection<Punch>;
-  requests: RxCollection<LeaveRequest>;
+  requests: RxCollection<RequestDoc>;
   audit: RxCollection<AuditEvent>;
 };
 export type RenshiDatabase = RxDatabase<RenshiCollections>;

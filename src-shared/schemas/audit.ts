@@ -12,7 +12,8 @@ export const AuditEvent = z.object({
   seq: z.number().int().nonnegative(),
   actor: z.string().min(1).max(100),
   action: z.enum(['create', 'update', 'delete', 'import', 'view', 'override', 'export']),
-  collection: z.string().min(1).max(40),
+  // Not `collection`: RxDB documents reserve that property name.
+  collectionName: z.string().min(1).max(40),
   docId: Id,
   beforeHash: z.string().max(64).nullable(),
   afterHash: z.string().max(64).nullable(),

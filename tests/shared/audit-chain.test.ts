@@ -6,7 +6,7 @@ async function chainOf(n: number) {
   const events: AuditEvent[] = [];
   for (let i = 0; i < n; i++) {
     const ev = await sealAuditEvent(
-      { replicaId: 'r1', actor: 'hr', action: 'update', collection: 'employees', docId: `e${i}`, beforeHash: null, afterHash: null, summary: `change ${i}`, at: 1_700_000_000_000 + i },
+      { replicaId: 'r1', actor: 'hr', action: 'update', collectionName: 'employees', docId: `e${i}`, beforeHash: null, afterHash: null, summary: `change ${i}`, at: 1_700_000_000_000 + i },
       events.at(-1) ?? null,
     );
     events.push(AuditEvent.parse(ev));
