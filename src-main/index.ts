@@ -1,0 +1,67 @@
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import type { BridgeHandlers } from './bridge/handlers.ts';
+import { emitTo, registerIpc } from './ipc.ts';
+import { applySessionSecurity, enforceSingleInstance, lockDownContents } from './security.ts';
+import { createAppService } from './services/app-service.ts';
+import { keychainSecretStore, osNotifier } from './services/electron-platform.ts';
+
+// The Electron shell stays thin: it creates the window, wires platform pieces (keychain, OS
+// notifications) into the same services the web host runs, and exposes them over typed IPC.
+let mainWindow: BrowserWindow | null = null;
+const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in dev
+
+if (!enforceSingleInstance()) app.quit();
+
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
+
+app.whenReady().then(() => {
+  applySessionSecurity();
+  const dataDir = app.getPath('userData');
+  const appService = createAppService({
+    mode: 'desktop',
+    version: app.getVersion(),
+    dataDir,
+    secrets: keychainSecretStore(dataDir),
+    notifier: osNotifier(),
+    emit: (event, payload) => emitTo(mainWindow, event, payload),
+    demoData: process.env.RENSHI_DEMO === '1' || !app.isPackaged,
+  });
+  const handlers: BridgeHandlers = { ...appService };
+  registerIpc(handlers, rendererUrl);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+function createWindow() {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    title: '人事 Renshi',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  lockDownContents(mainWindow.webContents, rendererUrl);
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = null));
+  if (rendererUrl) void mainWindow.loadURL(rendererUrl);
+  else void mainWindow.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+}
