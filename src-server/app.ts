@@ -1,0 +1,31 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/routes.ts';
+import { authRoutes, registerAuthGuard } from './auth/routes.ts';
+import { authService, type AuthService } from './auth/service.ts';
+import { conflictRoutes } from './conflicts/routes.ts';
+import type { Database } from './db/database.ts';
+import { registerErrorHandler } from './http/errors.ts';
+import { ChangeFeed } from './sync/feed.ts';
+import { syncRepository } from './sync/repository.ts';
+import { syncRoutes } from './sync/routes.ts';
+import { syncService } from './sync/service.ts';
+
+/** Wires the server's modules onto one Fastify instance. The caller owns the database. */
+export async function buildApp({ db, logger = false }: { db: Database; logger?: boolean }): Promise<{ app: FastifyInstance; auth: AuthService; feed: ChangeFeed }> {
+  const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
+  const repo = syncRepository();
+  const feed = new ChangeFeed(db, repo, `renshi_sync_${db.schema}`);
+  await feed.start();
+  const auth = authService({ db });
+  const sync = syncService({ db, repo, feed });
+
+  registerErrorHandler(app);
+  registerAuthGuard(app, auth);
+  app.get('/health', { config: { public: true } }, async () => ({ ok: true, db: db.kind }));
+  authRoutes(app, auth);
+  syncRoutes(app, sync);
+  conflictRoutes(app, { db, sync });
+  auditRoutes(app, { db });
+  app.addHook('onClose', async () => feed.stop());
+  return { app, auth, feed };
+}

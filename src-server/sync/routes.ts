@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
+import { RenshiError } from '#shared/errors';
+import { PullQuery, PushRequest, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type StreamEvent } from '#shared/sync/protocol';
+import { principalOf } from '../auth/routes.ts';
+import { parseInput } from '../http/errors.ts';
+import type { SyncService } from './service.ts';
+
+const CollectionParam = z.object({ collection: z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]) });
+const HEARTBEAT_MS = 15_000;
+
+function collectionOf(request: FastifyRequest): CollectionName {
+  const parsed = CollectionParam.safeParse(request.params);
+  if (!parsed.success) throw new RenshiError('not-found', `unknown collection; expected one of ${COLLECTION_NAMES.join(', ')}`);
+  return parsed.data.collection;
+}
+
+/** Replication endpoints, RxDB's HTTP shape: pull, push, pull-stream (SSE) per collection. */
+export function syncRoutes(app: FastifyInstance, sync: SyncService): void {
+  const streams = new Set<FastifyReply>();
+
+  app.register(async (scope) => {
+    // A replica speaking another protocol version must upgrade before it may read or write anything.
+    scope.addHook('preHandler', async (request, reply) => {
+      const sent = request.headers[SYNC_PROTOCOL_HEADER];
+      if (sent !== String(SYNC_PROTOCOL_VERSION)) {
+        return reply.code(426).send({
+          error: {
+            code: 'protocol-mismatch',
+            message: `sync protocol ${SYNC_PROTOCOL_VERSION} required (header ${SYNC_PROTOCOL_HEADER}), got ${sent ?? 'none'}`,
+            details: { required: SYNC_PROTOCOL_VERSION },
+          },
+        });
+      }
+    });
+
+    scope.get('/sync/:collection/pull', async (request) => {
+      const collection = collectionOf(request);
+      const q = parseInput(PullQuery, request.query, 'pull query');
+      const checkpoint = q.id !== undefined && q.serverSeq !== undefined ? { id: q.id, serverSeq: q.serverSeq } : null;
+      return sync.pull({ principal: principalOf(request), collection, checkpoint, limit: q.limit });
+    });
+
+    scope.post('/sync/:collection/push', async (request) => {
+      const collection = collectionOf(request);
+      const rows = parseInput(PushRequest, request.body, 'push body');
+      return sync.push({ principal: principalOf(request), collection, rows });
+    });
+
+    scope.get('/sync/:collection/pull-stream', async (request, reply) => {
+      const collection = collectionOf(request);
+      const send = (event: StreamEvent) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      const unsubscribe = await sync.subscribe(principalOf(request), collection, (documents, checkpoint) => send({ type: 'changes', documents, checkpoint }));
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      // Subscribed before this RESYNC: the replica's re-pull plus the live events cover every change.
+      send({ type: 'resync' });
+      const heartbeat = setInterval(() => reply.raw.write(': ping\n\n'), HEARTBEAT_MS);
+      streams.add(reply);
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(reply);
+      };
+      request.raw.on('close', close);
+      reply.raw.on('error', close);
+    });
+  });
+
+  app.addHook('preClose', async () => {
+    for (const reply of streams) reply.raw.end();
+    streams.clear();
+  });
+}
