@@ -124,6 +124,7 @@ interface Session {
   sendRaw: (bytes: Buffer) => void;
   drop: () => void;
   tcp: boolean;
+  dead: boolean;
   /** serialises request handling, like a real single-threaded terminal */
   work: Promise<void>;
 }
@@ -278,7 +279,14 @@ export class ZkSimulator {
       prefix.writeUInt32LE(pkt.length, 4);
       sendRaw(Buffer.concat([prefix, pkt]));
     };
-    const s: Session = { id: 0, authed: false, buffer: null, events: 0, send, sendRaw, drop, tcp, work: Promise.resolve() };
+    const s: Session = {
+      id: 0, authed: false, buffer: null, events: 0, send, sendRaw, tcp, dead: false, work: Promise.resolve(),
+      drop: () => {
+        s.dead = true;
+        this.sessions.delete(s);
+        drop();
+      },
+    };
     this.sessions.add(s);
     return s;
   }
@@ -295,7 +303,7 @@ export class ZkSimulator {
   // ---- commands --------------------------------------------------------------------------------------------
 
   private async handle(s: Session, pkt: Buffer): Promise<void> {
-    if (pkt.length < 8) return;
+    if (pkt.length < 8 || s.dead) return;
     const cmd = pkt.readUInt16LE(0);
     const sum = pkt.readUInt16LE(2);
     const reply = pkt.readUInt16LE(6);
@@ -425,7 +433,14 @@ export class ZkSimulator {
     if (dropNow) {
       this.stats.drops++;
       this.stats.chunkAnswers = 0;
-      s.send(packet(C.DATA, s.id, reply, bytes).subarray(0, 8 + Math.floor(bytes.length / 2)));
+      if (s.tcp) {
+        // the frame announces the whole chunk but the line dies half way through it
+        const pkt = packet(C.DATA, s.id, reply, bytes);
+        const prefix = Buffer.alloc(8);
+        prefix.writeUInt32LE(0x7d825050, 0);
+        prefix.writeUInt32LE(pkt.length, 4);
+        s.sendRaw(Buffer.concat([prefix, pkt.subarray(0, 8 + Math.floor(bytes.length / 2))]));
+      }
       await this.pause(5);
       return s.drop();
     }
