@@ -1,0 +1,219 @@
+import type { RxCollection, RxDatabase, RxReplicationPullStreamItem } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { Subject, type Observable } from 'rxjs';
+import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
+import {
+  ErrorBody, PullResponse, PushResponse, StreamEvent, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
+  type SyncCheckpoint, type WireDocument,
+} from '#shared/sync/protocol';
+import { openEventStream } from './event-stream.ts';
+import { SyncStatusTracker, type SyncStatus } from './status.ts';
+
+/**
+ * Replication of the local RxDB collections with the sync server, one RxDB replication per collection:
+ * pull by server checkpoint, push with the master state the replica last saw (the server answers with
+ * conflicts, which RxDB resolves by adopting the master: the server already kept any losing edit as a
+ * conflict item for HR), and a live SSE stream whose RESYNC on every (re)connect makes RxDB re-pull what
+ * it missed while offline. Failed requests retry with exponential backoff.
+ *
+ * Only this file and its two helpers know the wire; swap them to change transport.
+ */
+export type StartReplicationOptions = {
+  db: RxDatabase;
+  serverUrl: string;
+  /** Bearer token, or a function returning the current one. */
+  token: string | (() => string);
+  /** Collections to replicate (default: every replicated collection the database has). */
+  collections?: CollectionName[];
+  /** Per collection, whether to pull and/or push (from `/auth/me`; default both). */
+  access?: Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
+  /** Injected for tests and non-browser hosts; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  batchSize?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  live?: boolean;
+  now?: () => number;
+};
+
+export type ReplicationHandle = {
+  status$: Observable<SyncStatus>;
+  readonly status: SyncStatus;
+  states: Partial<Record<CollectionName, RxReplicationState<WireDocument, SyncCheckpoint>>>;
+  /** Resolves when every collection has pushed its local changes and pulled the server's. */
+  awaitInSync(): Promise<void>;
+  /** Re-pull everything since the checkpoints (e.g. after the OS reports the network is back). */
+  reSync(): void;
+  stop(): Promise<void>;
+};
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Strips RxDB's local metadata: only the document and `_deleted` go on the wire. */
+function toWire(doc: Record<string, unknown>): WireDocument {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!k.startsWith('_') || k === '_deleted') out[k] = v;
+  out._deleted = doc._deleted === true;
+  return out as WireDocument;
+}
+
+export function startReplication(opts: StartReplicationOptions): ReplicationHandle {
+  const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = opts.serverUrl.replace(/\/+$/, '');
+  const now = opts.now ?? Date.now;
+  const retryBase = opts.retryBaseMs ?? 1_000;
+  const retryMax = opts.retryMaxMs ?? 60_000;
+  const tracker = new SyncStatusTracker(now);
+  const names = (opts.collections ?? COLLECTION_NAMES).filter((c) => opts.db.collections[c]);
+  const headers = (): Record<string, string> => ({
+    authorization: `Bearer ${typeof opts.token === 'function' ? opts.token() : opts.token}`,
+    [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
+  });
+
+  async function request(collection: CollectionName, path: string, init: RequestInit = {}): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetchFn(`${base}/sync/${collection}/${path}`, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } });
+    } catch (err) {
+      tracker.failed(collection, 'offline', `server unreachable: ${(err as Error).message}`, true);
+      throw err;
+    }
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const parsed = ErrorBody.safeParse(body);
+      const code = parsed.success ? parsed.data.error.code : `http-${res.status}`;
+      const message = parsed.success ? parsed.data.error.message : `server answered ${res.status}`;
+      tracker.failed(collection, code, message, res.status >= 500);
+      throw new HttpError(res.status, code, message);
+    }
+    tracker.succeeded();
+    return body;
+  }
+
+  const states: ReplicationHandle['states'] = {};
+  const streams: { close(): void }[] = [];
+  const subs: { unsubscribe(): void }[] = [];
+
+  for (const name of names) {
+    const access = opts.access?.[name] ?? { read: true, write: true };
+    const collection = opts.db.collections[name] as RxCollection<WireDocument>;
+    const stream$ = new Subject<RxReplicationPullStreamItem<WireDocument, SyncCheckpoint>>();
+    let failures = 0;
+    // RxDB retries a failed handler after `retryTime`; growing it gives exponential backoff.
+    const backoff = (ok: boolean) => {
+      failures = ok ? 0 : failures + 1;
+      const state = states[name];
+      if (state) state.retryTime = Math.min(retryBase * 2 ** Math.max(0, failures - 1), retryMax);
+    };
+
+    const state = replicateRxCollection<WireDocument, SyncCheckpoint>({
+      replicationIdentifier: `renshi-sync:${base}:${name}`,
+      collection,
+      live: opts.live ?? true,
+      retryTime: retryBase,
+      waitForLeadership: false,
+      autoStart: true,
+      pull: access.read
+        ? {
+            batchSize: opts.batchSize ?? 500,
+            stream$: stream$.asObservable(),
+            handler: async (checkpoint, batchSize) => {
+              const q = new URLSearchParams({ limit: String(batchSize) });
+              if (checkpoint) {
+                q.set('id', checkpoint.id);
+                q.set('serverSeq', String(checkpoint.serverSeq));
+              }
+              try {
+                const res = PullResponse.parse(await request(name, `pull?${q}`));
+                backoff(true);
+                return { documents: res.documents, checkpoint: res.checkpoint ?? checkpoint };
+              } catch (err) {
+                backoff(false);
+                throw err;
+              }
+            },
+          }
+        : undefined,
+      push: access.write
+        ? {
+            batchSize: opts.batchSize ?? 500,
+            handler: async (rows) => {
+              const ids = rows.map((r) => r.newDocumentState.id);
+              tracker.pushing(name, ids);
+              const body = rows.map((r) => ({
+                newDocumentState: toWire(r.newDocumentState as Record<string, unknown>),
+                assumedMasterState: r.assumedMasterState ? toWire(r.assumedMasterState as Record<string, unknown>) : null,
+              }));
+              try {
+                const res = PushResponse.parse(
+                  await request(name, 'push', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+                );
+                backoff(true);
+                tracker.pushed(name, ids);
+                for (const r of res.rejections) tracker.issue({ collection: name, code: r.code, message: r.message, docId: r.id, at: now() });
+                for (const b of res.auditBreaks) tracker.issue({ collection: name, code: 'audit-chain-break', message: `${b.replicaId} #${b.seq}: ${b.reason}`, at: now() });
+                return res.conflicts;
+              } catch (err) {
+                backoff(false);
+                throw err;
+              }
+            },
+          }
+        : undefined,
+    });
+    states[name] = state;
+    subs.push(state.active$.subscribe((active) => tracker.setActive(name, active)));
+
+    if (access.read && (opts.live ?? true)) {
+      streams.push(
+        openEventStream({
+          url: `${base}/sync/${name}/pull-stream`,
+          headers: headers(),
+          fetch: fetchFn,
+          retryBaseMs: retryBase,
+          retryMaxMs: retryMax,
+          onOpen: () => tracker.stream(name, true),
+          onDown: (err) => {
+            tracker.stream(name, false);
+            tracker.failed(name, 'stream-down', `live stream lost: ${(err as Error).message}`, false);
+          },
+          onEvent: (_event, data) => {
+            let parsed: StreamEvent;
+            try {
+              parsed = StreamEvent.parse(JSON.parse(data));
+            } catch {
+              tracker.issue({ collection: name, code: 'validation-failed', message: 'unreadable stream event', at: now() });
+              return;
+            }
+            if (parsed.type === 'resync') stream$.next('RESYNC');
+            else stream$.next({ documents: parsed.documents, checkpoint: parsed.checkpoint });
+          },
+        }),
+      );
+    }
+  }
+
+  return {
+    status$: tracker.status$,
+    get status() {
+      return tracker.current;
+    },
+    states,
+    async awaitInSync() {
+      await Promise.all(Object.values(states).map((s) => s!.awaitInSync()));
+    },
+    reSync() {
+      for (const s of Object.values(states)) s!.reSync();
+    },
+    async stop() {
+      for (const s of streams) s.close();
+      for (const s of subs) s.unsubscribe();
+      await Promise.all(Object.values(states).map((s) => s!.cancel()));
+      tracker.complete();
+    },
+  };
+}
