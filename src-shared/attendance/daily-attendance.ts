@@ -62,8 +62,20 @@ export function computeAttendanceDay(inputs: EmployeeAttendanceInputs, date: str
 export function computeAttendanceRange(inputs: EmployeeAttendanceInputs, from: string, to: string): AttendanceDay[] {
   const sorted = sortPunches(inputs.punches);
   const days: AttendanceDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) days.push(computeDay(inputs, sorted, date));
+  for (const date of datesBetween(from, to)) days.push(computeDay(inputs, sorted, date));
   return days;
+}
+
+let lastRange: { key: string; dates: string[] } | null = null;
+/** The dates from..to inclusive; the last list is kept because a month is computed for many employees. */
+function datesBetween(from: string, to: string): readonly string[] {
+  const key = `${from}|${to}`;
+  if (lastRange?.key !== key) {
+    const dates: string[] = [];
+    for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);
+    lastRange = { key, dates };
+  }
+  return lastRange.dates;
 }
 
 function sortPunches(punches: readonly PunchMark[]): PunchMark[] {

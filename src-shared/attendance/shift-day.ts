@@ -20,7 +20,23 @@ export interface ShiftDay {
   windowEnd: number;
 }
 
-export function shiftDayOf(shift: Pick<Shift, 'start' | 'end'>, date: string): ShiftDay {
+// Many employees share a few shifts, so the same (shift, date) is laid out thousands of times in a month's
+// computation; the results are immutable facts about the calendar, kept in a small bounded memo.
+const memo = new Map<string, Readonly<ShiftDay>>();
+const MEMO_LIMIT = 20_000;
+
+export function shiftDayOf(shift: Pick<Shift, 'start' | 'end'>, date: string): Readonly<ShiftDay> {
+  const key = `${shift.start}|${shift.end}|${date}`;
+  let day = memo.get(key);
+  if (!day) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    day = Object.freeze(layOut(shift, date));
+    memo.set(key, day);
+  }
+  return day;
+}
+
+function layOut(shift: Pick<Shift, 'start' | 'end'>, date: string): ShiftDay {
   const start = instantOf(`${date} ${shift.start}`);
   let end = instantOf(`${date} ${shift.end}`);
   if (end <= start) end += DAY_MS;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { LocalDate } from '../schemas/common.ts';
 import type { Shift } from '../schemas/attendance-setup.ts';
-import { isoWeekday } from '../time.ts';
 
 /**
  * China's public holidays change every year: each November the State Council (国务院办公厅) publishes the next
@@ -78,7 +77,13 @@ export function dayKind(calendar: WorkCalendar, date: string, shift: Pick<Shift,
   const entry = calendar.entries.get(date);
   if (entry?.kind === 'public_holiday') return 'public_holiday';
   if (entry?.kind === 'makeup_workday') return 'makeup_workday';
-  return shift.workDays.includes(isoWeekday(date)) ? 'workday' : 'rest_day';
+  return shift.workDays.includes(weekdayOf(date)) ? 'workday' : 'rest_day';
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a YYYY-MM-DD date; a date has no time zone, so UTC is exact. */
+function weekdayOf(date: string): number {
+  const wd = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)))).getUTCDay();
+  return wd === 0 ? 7 : wd;
 }
 
 export function isWorkingDay(kind: DayKind): boolean {

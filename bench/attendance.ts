@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { findAnomalies } from '#shared/attendance/anomalies';
+import { monthRange, summarizeDepartments, summarizeEmployeeMonth } from '#shared/attendance/attendance-summary';
+import { computeAttendanceRange, groupPunchesByEmployee } from '#shared/attendance/daily-attendance';
+import { buildCalendar, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
+import { Shift } from '#shared/schemas/attendance-setup';
+import type { Employee } from '#shared/schemas/employee';
+import type { LeaveRequest } from '#shared/schemas/leave';
+import type { Punch } from '#shared/schemas/punch';
+import { addDays, instantOf } from '#shared/time';
+
+/**
+ * Attendance at factory scale: a month for 5,000 employees on three shifts (one crossing midnight), with
+ * duplicate punches from a second device, forgotten punches, absences and leave; then the anomaly rule over
+ * one morning's punches. Data is generated here from a fixed seed, so runs are comparable.
+ */
+
+const EMPLOYEES = 5_000;
+const MONTH = '2026-10'; // 国庆 holidays and a 调休 make-up Saturday
+const MONTH_TARGET_MS = 1_000;
+
+/** Small deterministic PRNG (mulberry32) so every run generates the same data. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function loadCalendar() {
+  const year = (y: number) => HolidayYear.parse(JSON.parse(readFileSync(new URL(`../resources/holidays/cn-${y}.json`, import.meta.url), 'utf8')));
+  return buildCalendar([year(2025), year(2026)]);
+}
+
+const shifts = [
+  Shift.parse({ id: 'day8', kind: 'shift', name: '早班', start: '08:00', end: '17:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6], updatedAt: 0 }),
+  Shift.parse({ id: 'day9', kind: 'shift', name: '白班', start: '09:00', end: '18:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5], updatedAt: 0 }),
+  Shift.parse({ id: 'night', kind: 'shift', name: '夜班', start: '20:00', end: '08:00', graceMinutes: 10, workDays: [1, 2, 3, 4, 5], updatedAt: 0 }),
+];
+
+function generate(from: string, to: string) {
+  const rnd = random(20260302);
+  const calendar = loadCalendar();
+  const employees: Employee[] = [];
+  const punches: Punch[] = [];
+  const leaves: LeaveRequest[] = [];
+  const punchAt = (at: number, pin: string, employeeId: string | null, device: string): Punch => ({
+    id: `${device}|${pin}|${at}`, deviceSerial: device, pin, at, deviceLocalTime: '', verifyMode: 1, punchState: 0, source: 'device-pull', employeeId, siteId: 's1', receivedAt: at, updatedAt: at,
+  });
+  for (let i = 0; i < EMPLOYEES; i++) {
+    const shift = shifts[i % shifts.length]!;
+    const id = `e${i}`;
+    const pin = String(10_000 + i);
+    employees.push({
+      id, employeeNo: `E${i}`, name: `员工${i}`, gender: 'unspecified', departmentId: `d${i % 40}`, siteId: 's1', position: '', hireDate: '2020-01-01', status: 'active',
+      phone: null, email: null, devicePin: pin, shiftId: shift.id, workAccounts: [], certificates: [], idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, updatedAt: 0,
+    });
+    // Half the punches come with the employee matched, half by PIN only (as a raw device pull).
+    const employeeId = i % 2 === 0 ? id : null;
+    for (let date = from; date <= to; date = addDays(date, 1)) {
+      if (!isWorkingDay(dayKind(calendar, date, shift))) continue;
+      const r = rnd();
+      const start = instantOf(`${date} ${shift.start}`);
+      let end = instantOf(`${date} ${shift.end}`);
+      if (end <= start) end += 86_400_000;
+      if (r < 0.02) {
+        const morningOff = rnd() < 0.5;
+        leaves.push({ id: `L${i}-${date}`, kind: 'leave', employeeId: id, type: 'sick', startDate: date, endDate: date, startHalf: morningOff ? 'am' : 'full', endHalf: 'full', reason: '', status: 'approved', decidedBy: 'hr', decidedAt: 0, updatedAt: 0 });
+        if (morningOff) punches.push(punchAt((start + end) / 2 - 10 * 60_000, pin, employeeId, 'DEV-A'), punchAt(end + 5 * 60_000, pin, employeeId, 'DEV-A'));
+        continue;
+      }
+      if (r < 0.04) continue; // absent
+      // Most arrive in the 20 minutes before the start, some a few minutes late.
+      const inAt = start - 20 * 60_000 + Math.floor(rnd() * 27 * 60_000);
+      punches.push(punchAt(inAt, pin, employeeId, 'DEV-A'));
+      if (rnd() < 0.1) punches.push(punchAt(inAt + Math.floor(rnd() * 50_000), pin, employeeId, 'DEV-B'));
+      if (rnd() < 0.05) continue; // forgot to punch out
+      punches.push(punchAt(end - 3 * 60_000 + Math.floor(rnd() * 40 * 60_000), pin, employeeId, 'DEV-A'));
+    }
+  }
+  return { calendar, employees, punches, leaves };
+}
+
+export async function benchAttendance(): Promise<void> {
+  const { from, to } = monthRange(MONTH);
+  const data = generate(from, addDays(to, 1));
+  const now = instantOf(`${addDays(to, 2)} 12:00`);
+  const shiftById = new Map(shifts.map((s) => [s.id, s]));
+
+  // Baseline in the same run: only matching and sorting the month's punches per employee, the floor any
+  // computation over them pays.
+  const b0 = performance.now();
+  for (const list of groupPunchesByEmployee(data.employees, data.punches).byEmployee.values()) [...list].sort((a, b) => a.at - b.at);
+  const baselineMs = performance.now() - b0;
+
+  const t0 = performance.now();
+  const { byEmployee } = groupPunchesByEmployee(data.employees, data.punches);
+  const leavesBy = new Map<string, LeaveRequest[]>();
+  for (const l of data.leaves) (leavesBy.get(l.employeeId) ?? leavesBy.set(l.employeeId, []).get(l.employeeId)!).push(l);
+  let dayCount = 0;
+  const summaries = data.employees.map((e) => {
+    const days = computeAttendanceRange(
+      { employeeId: e.id, shift: shiftById.get(e.shiftId!)!, calendar: data.calendar, punches: byEmployee.get(e.id) ?? [], leaves: leavesBy.get(e.id) ?? [], corrections: [], now },
+      from,
+      to,
+    );
+    dayCount += days.length;
+    return summarizeEmployeeMonth(e, MONTH, days);
+  });
+  const departments = summarizeDepartments(summaries);
+  const monthMs = performance.now() - t0;
+
+  const totals = departments.reduce((acc, d) => {
+    for (const [k, v] of Object.entries(d.counts)) acc[k] = (acc[k] ?? 0) + v;
+    return acc;
+  }, {} as Record<string, number>);
+  console.log(`attendance month: ${EMPLOYEES} employees × ${MONTH} (${dayCount} days from ${data.punches.length} punches, ${departments.length} departments) in ${monthMs.toFixed(0)} ms (target < ${MONTH_TARGET_MS} ms) ${monthMs < MONTH_TARGET_MS ? 'OK' : 'OVER TARGET'}`);
+  console.log(`  baseline (match + sort the punches only): ${baselineMs.toFixed(0)} ms`);
+  console.log(`  statuses: ${Object.entries(totals).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+  // Anomaly rule over one morning: the punches of 9 October, evaluated at 09:30.
+  const day = '2026-10-09';
+  const at = instantOf(`${day} 09:30`);
+  // One day of punches: the 24 hours up to now, which include last night's shift.
+  const dayPunches = data.punches.filter((p) => p.at > at - 86_400_000 && p.at <= at);
+  const t1 = performance.now();
+  const anomalies = findAnomalies({ employees: data.employees, shifts, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
+  const anomalyMs = performance.now() - t1;
+  console.log(`anomaly rule: ${EMPLOYEES} employees, ${dayPunches.length} punches of the 24 h up to ${day} 09:30 → ${anomalies.length} anomalies in ${anomalyMs.toFixed(0)} ms`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchAttendance();
