@@ -178,7 +178,8 @@ describe('bounded fuzz of device-byte parsers', () => {
             if (r < 0.5) socket.write(good);
             else if (r < 0.8) {
               const m = Buffer.from(good);
-              m[Math.floor(fuzzRnd() * m.length)] ^= 0xff;
+              const at = Math.floor(fuzzRnd() * m.length);
+              m[at] = m[at]! ^ 0xff;
               socket.write(m);
             } else socket.write(pl);
           }
