@@ -1,0 +1,106 @@
+import { normalizeDate } from '#shared/import/employees';
+import type { Employee, EmployeeInput, EmployeeStatus } from '#shared/schemas/employee';
+
+/** What the form edits: text everywhere (inputs hold strings), money in yuan, revocation as a checkbox. */
+export type EmployeeFormValues = {
+  employeeNo: string;
+  name: string;
+  gender: 'male' | 'female' | 'unspecified';
+  departmentId: string | null;
+  siteId: string | null;
+  position: string;
+  hireDate: string;
+  status: EmployeeStatus;
+  phone: string;
+  email: string;
+  devicePin: string;
+  idNumber: string;
+  salaryYuan: string;
+  bankAccount: string;
+  emergencyContacts: { name: string; relation: string; phone: string; lastConfirmedOn: string }[];
+  workAccounts: { kind: 'wecom' | 'wechat' | 'email' | 'oa' | 'crm' | 'other'; account: string; revoked: boolean; revokedAt: number | null; revokedBy: string | null }[];
+  certificates: { kind: string; number: string; issuedOn: string; expiresOn: string }[];
+};
+
+export function emptyFormValues(today: string): EmployeeFormValues {
+  return {
+    employeeNo: '',
+    name: '',
+    gender: 'unspecified',
+    departmentId: null,
+    siteId: null,
+    position: '',
+    hireDate: today,
+    status: 'probation',
+    phone: '',
+    email: '',
+    devicePin: '',
+    idNumber: '',
+    salaryYuan: '',
+    bankAccount: '',
+    emergencyContacts: [],
+    workAccounts: [],
+    certificates: [],
+  };
+}
+
+export function formValuesOf(e: Employee): EmployeeFormValues {
+  return {
+    employeeNo: e.employeeNo,
+    name: e.name,
+    gender: e.gender,
+    departmentId: e.departmentId,
+    siteId: e.siteId,
+    position: e.position,
+    hireDate: e.hireDate,
+    status: e.status,
+    phone: e.phone ?? '',
+    email: e.email ?? '',
+    devicePin: e.devicePin,
+    idNumber: e.idNumber ?? '',
+    salaryYuan: e.monthlySalaryFen === null ? '' : (e.monthlySalaryFen / 100).toFixed(2).replace(/\.00$/, ''),
+    bankAccount: e.bankAccount ?? '',
+    emergencyContacts: e.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: c.lastConfirmedOn ?? '' })),
+    workAccounts: e.workAccounts.map((a) => ({ kind: a.kind, account: a.account, revoked: a.revokedAt !== null, revokedAt: a.revokedAt, revokedBy: a.revokedBy })),
+    certificates: e.certificates.map((c) => ({ kind: c.kind, number: c.number, issuedOn: c.issuedOn ?? '', expiresOn: c.expiresOn ?? '' })),
+  };
+}
+
+const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
+const dateOrNull = (s: string) => (s.trim() === '' ? null : normalizeDate(s));
+
+/**
+ * Form values -> the Employee input the schema validates. A salary that is not a number becomes NaN so
+ * the schema rejects it at `monthlySalaryFen` (the form shows that error on the yuan field).
+ */
+export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now: number }): Omit<EmployeeInput, 'id' | 'updatedAt'> {
+  const salary = v.salaryYuan.trim() === '' ? null : Number(v.salaryYuan.replace(/[,，\s]/g, ''));
+  return {
+    employeeNo: v.employeeNo,
+    name: v.name,
+    gender: v.gender,
+    departmentId: v.departmentId ?? '',
+    siteId: v.siteId ?? '',
+    position: v.position,
+    hireDate: normalizeDate(v.hireDate),
+    status: v.status,
+    phone: orNull(v.phone),
+    email: orNull(v.email),
+    devicePin: v.devicePin,
+    idNumber: orNull(v.idNumber),
+    monthlySalaryFen: salary === null ? null : Number.isFinite(salary) ? Math.round(salary * 100) : Number.NaN,
+    bankAccount: orNull(v.bankAccount),
+    emergencyContacts: v.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: dateOrNull(c.lastConfirmedOn) })),
+    // Ticking "revoked" stamps who and when; unticking clears both.
+    workAccounts: v.workAccounts.map((a) => ({
+      kind: a.kind,
+      account: a.account,
+      revokedAt: a.revoked ? (a.revokedAt ?? who.now) : null,
+      revokedBy: a.revoked ? (a.revokedBy ?? who.actor) : null,
+    })),
+    certificates: v.certificates.map((c) => ({ kind: c.kind, number: c.number, issuedOn: dateOrNull(c.issuedOn), expiresOn: dateOrNull(c.expiresOn) })),
+  };
+}
+
+/** Schema paths whose form field has another name. */
+export const FORM_FIELD_OF_PATH: Record<string, string> = { monthlySalaryFen: 'salaryYuan' };
