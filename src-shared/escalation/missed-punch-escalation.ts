@@ -8,7 +8,7 @@ import { addDays, localDateOf } from '../time.ts';
  * the diagram. Timers, message channels and storage wrap it:
  *
  *  - `startEscalation(anomaly)` creates the state; `transition(state, event, now)` returns the next state and
- *    the side-effect commands to perform; `due(state)` says when the timer should next deliver a `timer`
+ *    the side-effect commands to perform; `due(state, now)` says when the timer should next deliver a `timer`
  *    event (null: nothing scheduled).
  *  - Restart safety: every command has a deterministic id derived from the anomaly (`<anomalyId>|employee|
  *    attempt1` …) and is kept in `state.outbox` until a `commands_done` event acknowledges it. The runner
@@ -157,8 +157,16 @@ export function lostContactCaseId(employeeId: string, date: string): string {
   return `lost-contact|${employeeId}|${date}`;
 }
 
-/** When the next `timer` event is due, or null when the chain waits only for people. */
-export function due(state: EscalationState): number | null {
+/**
+ * When the timer should next deliver a `timer` event, or null when the chain waits only for people. Never
+ * earlier than `now`: a step that fell due while the machine was off fires at once.
+ */
+export function due(state: EscalationState, now: number): number | null {
+  const at = dueAt(state);
+  return at === null ? null : Math.max(at, now);
+}
+
+function dueAt(state: EscalationState): number | null {
   switch (state.phase) {
     case 'anomaly_detected':
       return state.phaseSince;
@@ -195,7 +203,7 @@ export function transition(state: EscalationState, input: EscalationEventInput, 
 
   switch (event.type) {
     case 'timer': {
-      const at = due(s);
+      const at = dueAt(s);
       if (at === null || now < at) break;
       if (s.phase === 'anomaly_detected') {
         enter('employee_messaged');

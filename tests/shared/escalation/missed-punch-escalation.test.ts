@@ -41,13 +41,15 @@ describe('missed-punch escalation', () => {
   it('runs the whole chain when nobody answers', () => {
     let s = start();
     expect(s.phase).toBe('anomaly_detected');
-    expect(due(s)).toBe(at('2026-03-02 09:05'));
+    expect(due(s, at('2026-03-02 09:05'))).toBe(at('2026-03-02 09:05'));
+    // Fell due while the machine was off: fires at once.
+    expect(due(s, at('2026-03-02 09:30'))).toBe(at('2026-03-02 09:30'));
 
     let r = transition(s, { type: 'timer' }, at('2026-03-02 09:05'));
     expect(r.state.phase).toBe('employee_messaged');
     expect(r.commands).toEqual([expect.objectContaining({ type: 'send_message', id: IDS.employee, to: 'employee', channels: ['wecom', 'sms'], replyOptions: ['late', 'sick', 'on_leave', 'other'] })]);
     s = r.state;
-    expect(due(s)).toBe(at('2026-03-02 11:05'));
+    expect(due(s, at('2026-03-02 09:05'))).toBe(at('2026-03-02 11:05'));
 
     // A timer before the window is over changes nothing.
     r = transition(s, { type: 'timer' }, at('2026-03-02 11:04:59'));
@@ -63,7 +65,7 @@ describe('missed-punch escalation', () => {
     expect(r.state.phase).toBe('hr_alerted');
     expect(r.commands).toEqual([expect.objectContaining({ type: 'alert_hr', id: IDS.hr, reason: 'lost_contact_case_opened', siteId: 's1', caseId: 'lost-contact|e1|2026-03-02' })]);
     expect(r.state.case).toMatchObject({ openedOn: '2026-03-02', openedAt: at('2026-03-02 13:05'), contactAttempts: [], knownReason: null });
-    expect(due(r.state)).toBeNull();
+    expect(due(r.state, at('2026-03-02 13:05'))).toBeNull();
     expect(r.state.timeline.map((t) => t.type)).toEqual(['anomaly_detected', 'message_sent', 'message_sent', 'case_opened', 'hr_alerted']);
     expect(r.state.outbox.map((c) => c.id)).toEqual([IDS.employee, IDS.emergency, IDS.hr]);
   });
@@ -79,7 +81,7 @@ describe('missed-punch escalation', () => {
     expect(state.phase).toBe(phase);
     expect(state.resolution?.by).toBe(by);
     expect(state.case).toBeNull();
-    expect(due(state)).toBeNull();
+    expect(due(state, at('2026-03-02 12:00'))).toBeNull();
     // Later timers do nothing once resolved.
     const later = transition(state, { type: 'timer' }, at('2026-03-03 09:00'));
     expect(later.commands).toEqual([]);
@@ -96,7 +98,7 @@ describe('missed-punch escalation', () => {
   it('a timer firing late after downtime moves one step and gives the next window in full', () => {
     const r = transition(start(), { type: 'timer' }, at('2026-03-02 15:00'));
     expect(r.state.phase).toBe('employee_messaged');
-    expect(due(r.state)).toBe(at('2026-03-02 17:00'));
+    expect(due(r.state, at('2026-03-02 15:00'))).toBe(at('2026-03-02 17:00'));
   });
 
   it('a reply after the case opened keeps the case open and alerts HR each time', () => {
@@ -215,9 +217,9 @@ describe('escalation restart safety', () => {
       const time = new Date(now + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
       step(time, i === crashAt ? crash : null);
       if (i === crashAt) restart(time);
-      const next = due(load());
+      const next = due(load(), now + 60_000);
       if (next === null) break;
-      now = Math.max(next, now + 60_000);
+      now = next;
     }
     return { state: load(), delivered: channels.delivered, issuedFromSaved };
   }
