@@ -1,0 +1,183 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import writeXlsxFile from 'write-excel-file/node';
+import { addDays, localDateOf } from '#shared/time';
+import { startWebApp } from '../../src-main/host/web-app.ts';
+import { launchChromium } from './browser.ts';
+
+// One walk through the employee screens in real Chromium against the real web host and a fresh local
+// database: org setup, create, edit, search, an import refused for one bad row, a valid import, reload.
+
+const SHOTS = join('test-results', 'screenshots');
+const tmp = mkdtempSync(join(tmpdir(), 'renshi-e2e-emp-'));
+let host: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: false });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  context.setDefaultTimeout(10_000);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const byTest = (id: string) => page.getByTestId(id);
+
+async function pickOption(testId: string, option: string) {
+  await byTest(testId).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+it('creates, edits, searches and imports employees, and keeps them across a reload', async () => {
+  await page.goto(host.url);
+  await expect.poll(() => page.getByText('还没有员工档案').isVisible()).toBe(true);
+  await expect.poll(() => byTest('nav-attendance').getAttribute('data-disabled')).toBe('true');
+  await shot('01-empty-directory');
+
+  // --- Departments & sites
+  await byTest('nav-org').click();
+  await byTest('new-site').click();
+  await byTest('org-save').click();
+  await expect.poll(() => page.getByText('必填').count()).toBeGreaterThanOrEqual(2); // name and code
+  await byTest('org-name').fill('东莞一厂');
+  await byTest('org-code').fill('DG1');
+  await byTest('org-save').click();
+  await expect.poll(() => byTest('site-row').count()).toBe(1);
+  await byTest('new-department').click();
+  await byTest('org-name').fill('装配部');
+  await byTest('org-code').fill('ZP');
+  await byTest('org-save').click();
+  await expect.poll(() => byTest('department-row').count()).toBe(1);
+  await byTest('new-department').click();
+  await byTest('org-name').fill('品质部');
+  await byTest('org-code').fill('zp'); // codes are unique regardless of case
+  await byTest('org-save').click();
+  await expect.poll(() => page.getByText('编码已被「装配部」使用').isVisible()).toBe(true);
+  await shot('02-org-code-taken');
+  await byTest('org-code').fill('QA');
+  await byTest('org-save').click();
+  await expect.poll(() => byTest('department-row').count()).toBe(2);
+  await shot('03-org');
+
+  // --- Create an employee, first tripping validation
+  await byTest('nav-employees').click();
+  await byTest('new-employee').click();
+  await byTest('employee-save').click();
+  await expect.poll(() => page.getByText('必填').count()).toBeGreaterThanOrEqual(3); // 工号, 姓名, 部门
+  await byTest('f-employeeNo').fill('A001');
+  await byTest('f-name').fill('张三');
+  await pickOption('f-department', '装配部（ZP）');
+  await byTest('f-phone').fill('138 0013 8000');
+  await byTest('f-hireDate').fill('2024/3/1');
+  await byTest('f-idNumber').fill('110105194912310021'); // wrong check digit
+  await byTest('add-emergencyContacts').click();
+  await byTest('f-contact-0-name').fill('张父');
+  await byTest('f-contact-0-phone').fill('12345');
+  await byTest('add-certificates').click();
+  await byTest('f-cert-0-kind').fill('特种作业操作证');
+  const soon = addDays(localDateOf(Date.now()), 30);
+  await byTest('f-cert-0-expires').fill(soon);
+  await expect.poll(() => byTest('cert-expiry').textContent()).toBe('30 天后到期');
+  await byTest('employee-save').click();
+  await expect.poll(() => page.getByText('身份证号校验位不正确').isVisible()).toBe(true);
+  await expect.poll(() => page.getByText('不是有效的手机或座机号码').isVisible()).toBe(true);
+  await shot('04-form-errors');
+  await byTest('f-idNumber').fill('11010519491231002X');
+  await byTest('f-contact-0-phone').fill('13900139000');
+  await byTest('employee-save').click();
+  await expect.poll(() => byTest('detail-name').textContent()).toBe('张三');
+  await expect.poll(() => byTest('d-phone').textContent()).toBe('13800138000');
+  await expect.poll(() => byTest('d-idNumber').textContent()).toBe('110105********002X');
+  await expect.poll(() => byTest('history-item').count()).toBe(1);
+  await expect.poll(() => page.getByText('30 天后到期').isVisible()).toBe(true);
+  await shot('05-detail-created');
+
+  // --- Edit
+  await byTest('edit-employee').click();
+  await byTest('f-position').fill('班组长');
+  await pickOption('f-status', '在职');
+  await byTest('employee-save').click();
+  await expect.poll(() => byTest('d-position').textContent()).toBe('班组长');
+  await expect.poll(() => byTest('history-item').count()).toBe(2);
+  await shot('06-detail-edited');
+
+  // --- Import: one bad row refuses the whole file
+  const header = ['工号', '姓名', '部门', '厂区', '职位', '入职日期', '状态', '手机', '考勤号'];
+  const bad = join(tmp, 'bad.csv');
+  writeFileSync(
+    bad,
+    [header, ['B001', '李四', '装配部', 'DG1', '操作工', '2025-01-06', '在职', '13700137000', '2001'], ['B002', '王五', '财务部', 'DG1', '会计', '2025-01-06', '在职', '', '2002'], ['A001', '重复', 'QA', '', '', '2025-01-06', '', '', '']]
+      .map((r) => r.join(','))
+      .join('\n'),
+  );
+  await byTest('nav-import').click();
+  await byTest('import-file').setInputFiles(bad);
+  await expect.poll(() => byTest('import-blocked').isVisible()).toBe(true);
+  await expect.poll(() => byTest('import-error').allTextContents()).toEqual(['3部门找不到部门「财务部」', '4工号工号「A001」已存在（张三）']);
+  expect(await byTest('import-commit').isDisabled()).toBe(true);
+  await shot('07-import-refused');
+  await byTest('nav-employees').click();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('共 1 人');
+
+  // --- Import: a valid .xlsx goes in whole
+  const good = join(tmp, 'good.xlsx');
+  await writeXlsxFile([
+    header,
+    ['B001', '李四', '装配部', 'DG1', '操作工', '2025-01-06', '在职', '13700137000', '2001'],
+    ['B002', '王五', 'QA', '东莞一厂', '质检员', new Date(Date.UTC(2025, 0, 7)), '试用期', '', '2002'],
+    ['B003', '赵六', 'ZP', '', '操作工', '2025/1/8', '', '13600136000', '2003'],
+  ], { dateFormat: 'yyyy-mm-dd' }).toFile(good);
+  await byTest('nav-import').click();
+  await byTest('import-file').setInputFiles(good);
+  await expect.poll(() => byTest('import-ready').isVisible()).toBe(true);
+  await shot('08-import-preview');
+  await byTest('import-commit').click();
+  await expect.poll(() => byTest('import-done-count').textContent()).toBe('已导入 3 名员工');
+  await shot('09-import-done');
+  await byTest('import-view-directory').click();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('共 4 人');
+
+  // --- Search by name, number, phone and device PIN
+  const search = async (q: string) => {
+    await byTest('employee-search').fill(q);
+    await expect.poll(async () => (await byTest('employee-count').textContent()) ?? '').toMatch(/^筛选出/);
+  };
+  await search('B00');
+  await expect.poll(() => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')))).toEqual(['B001', 'B002', 'B003']);
+  await search('13600136000');
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('筛选出 1 人 / 共 4 人');
+  await search('2002');
+  await expect.poll(() => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')))).toEqual(['B002']);
+  await search('张三');
+  await expect.poll(() => byTest('employee-row').count()).toBe(1);
+  await shot('10-search');
+  await byTest('employee-search').fill('');
+  await pickOption('filter-status', '试用期');
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('筛选出 1 人 / 共 4 人');
+  await byTest('employee-row').first().click();
+  await expect.poll(() => byTest('detail-name').textContent()).toBe('王五');
+  await expect.poll(() => page.getByText('导入', { exact: true }).isVisible()).toBe(true); // history starts with the import
+
+  // --- Reload: the local database keeps everything; the language choice persists too
+  await page.goto(`${host.url}/#/employees`);
+  await page.reload();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('共 4 人');
+  await page.getByText('English', { exact: true }).click();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('4 employees');
+  await page.reload();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('4 employees');
+  await shot('11-reloaded-english');
+});
