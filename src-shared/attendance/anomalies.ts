@@ -4,7 +4,7 @@ import type { Employee } from '../schemas/employee.ts';
 import type { LeaveRequest, PunchCorrection } from '../schemas/leave.ts';
 import type { Site } from '../schemas/org.ts';
 import type { Punch } from '../schemas/punch.ts';
-import { groupPunchesByEmployee } from './daily-attendance.ts';
+import { correctsDate, groupPunchesByEmployee } from './daily-attendance.ts';
 import { approvedLeaveOn } from './leave-coverage.ts';
 import { shiftDayAt, shiftMidpoint } from './shift-day.ts';
 
@@ -71,7 +71,7 @@ export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
     const detectedAt = expectedAt + shift.graceMinutes * 60_000;
     if (input.now < detectedAt) continue;
 
-    const corrections = (correctionsBy.get(e.id) ?? []).filter((c) => c.status === 'approved' && c.date === day.date);
+    const corrections = (correctionsBy.get(e.id) ?? []).filter((c) => c.status === 'approved' && correctsDate(c, day.date));
     if (corrections.some((c) => c.action === 'excuse_absence')) continue;
     const voided = new Set(corrections.filter((c) => c.action === 'void_punch').map((c) => c.punchId));
     const punched =

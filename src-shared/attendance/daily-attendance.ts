@@ -101,7 +101,7 @@ function computeDay(inputs: EmployeeAttendanceInputs, sorted: readonly PunchMark
   const working = isWorkingDay(kind);
   const leave = working ? approvedLeaveOn(inputs.leaves, date) : { halves: 'none' as const, ids: [] };
 
-  const corrections = inputs.corrections.filter((c) => c.status === 'approved' && c.date === date);
+  const corrections = inputs.corrections.filter((c) => c.status === 'approved' && correctsDate(c, date));
   const voided = new Set(corrections.filter((c) => c.action === 'void_punch').map((c) => c.punchId));
   const added: PunchMark[] = corrections
     .filter((c) => c.action === 'add_punch' && c.at !== null)
@@ -180,6 +180,11 @@ function computeDay(inputs: EmployeeAttendanceInputs, sorted: readonly PunchMark
     complete: now >= day.windowEnd,
     updatedAt: now,
   };
+}
+
+/** Whether a correction applies to the day: its own date, or any day of an excused multi-day absence. */
+export function correctsDate(c: Pick<PunchCorrection, 'date' | 'endDate'>, date: string): boolean {
+  return c.endDate === undefined ? c.date === date : c.date <= date && date <= c.endDate;
 }
 
 /**

@@ -34,6 +34,9 @@ export const PunchCorrection = Stamped.extend({
   employeeId: Id,
   /** The attendance day corrected (the day the shift starts on). */
   date: LocalDate,
+  /** `excuse_absence` only: the last day of an explained absence that ran over several days (e.g. a month
+   *  held in a pyramid scheme); absent means the one day `date`. */
+  endDate: LocalDate.optional(),
   action: z.enum(['add_punch', 'void_punch', 'excuse_absence']),
   at: z.number().int().nonnegative().nullable().default(null),
   punchId: Id.nullable().default(null),
@@ -44,7 +47,8 @@ export const PunchCorrection = Stamped.extend({
   decidedAt: z.number().int().nullable().default(null),
 })
   .refine((c) => c.action !== 'add_punch' || c.at !== null, { message: 'an added punch needs its time', path: ['at'] })
-  .refine((c) => c.action !== 'void_punch' || c.punchId !== null, { message: 'say which punch to disregard', path: ['punchId'] });
+  .refine((c) => c.action !== 'void_punch' || c.punchId !== null, { message: 'say which punch to disregard', path: ['punchId'] })
+  .refine((c) => c.endDate === undefined || (c.action === 'excuse_absence' && c.endDate >= c.date), { message: 'only an excused absence spans days, ending on or after its first day', path: ['endDate'] });
 export type PunchCorrection = z.infer<typeof PunchCorrection>;
 
 /** The `requests` collection holds leave requests and punch corrections, told apart by `kind`. */

@@ -17,6 +17,9 @@ describe('punch corrections', () => {
     [{ ...base, action: 'excuse_absence', reason: '  ' }, false, 'needs a reason'],
     [{ ...base, action: 'excuse_absence', date: '2026-02-30' }, false, 'not a real calendar date'],
     [{ ...base, action: 'rewrite_punch' }, false, ''],
+    [{ ...base, action: 'excuse_absence', endDate: '2026-03-31' }, true, ''],
+    [{ ...base, action: 'excuse_absence', endDate: '2026-03-01' }, false, 'only an excused absence spans days'],
+    [{ ...base, action: 'add_punch', at: 1, endDate: '2026-03-03' }, false, 'only an excused absence spans days'],
   ])('%# validates', (input, ok, message) => {
     const r = PunchCorrection.safeParse(input);
     expect(r.success).toBe(ok);

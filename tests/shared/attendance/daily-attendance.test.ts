@@ -163,3 +163,20 @@ describe('matching punches to employees', () => {
     expect(unmatched).toEqual([c, d]);
   });
 });
+
+describe('story 1: a month missing, then back', () => {
+  it('contact-pending days become excused with one audited correction; the punches stay as they were', () => {
+    const pending = new Set<string>();
+    for (let d = 2; d <= 31; d++) pending.add(`2026-03-${String(d).padStart(2, '0')}`);
+    const back = [punch('2026-04-01 08:57'), punch('2026-04-01 18:01')];
+    const base = inputs({ punches: back, contactPendingDates: pending, now: at('2026-04-02 12:00') });
+    const before = computeAttendanceRange(base, '2026-03-01', '2026-04-01');
+    expect(new Set(before.filter((d) => d.dayKind === 'workday' && d.date < '2026-04-01').map((d) => d.status))).toEqual(new Set(['absent_contact_pending']));
+    const excuse = correction('C-return', '2026-03-02', 'excuse_absence', { endDate: '2026-03-31' });
+    const after = computeAttendanceRange({ ...base, corrections: [excuse] }, '2026-03-01', '2026-04-01');
+    const workdays = after.filter((d) => d.dayKind === 'workday');
+    expect(workdays.filter((d) => d.status === 'excused')).toHaveLength(22);
+    expect(workdays.every((d) => d.status === 'excused' ? d.correctionIds.includes('C-return') : true)).toBe(true);
+    expect(after.at(-1)).toMatchObject({ date: '2026-04-01', status: 'present', inPunchId: back[0]!.id });
+  });
+});

@@ -25,8 +25,8 @@ export function leave(id: string, startDate: string, endDate: string, startHalf:
   return LeaveRequest.parse({ id, kind: 'leave', employeeId, type: 'personal', startDate, endDate, startHalf, endHalf, status, updatedAt: 0 });
 }
 
-export function correction(id: string, date: string, action: 'add_punch' | 'void_punch' | 'excuse_absence', extra: { at?: number; punchId?: string; status?: 'approved' | 'pending' } = {}): PunchCorrection {
-  return PunchCorrection.parse({ id, kind: 'punch_correction', employeeId: 'e1', date, action, at: extra.at ?? null, punchId: extra.punchId ?? null, reason: 'HR verified', requestedBy: 'hr', status: extra.status ?? 'approved', updatedAt: 0 });
+export function correction(id: string, date: string, action: 'add_punch' | 'void_punch' | 'excuse_absence', extra: { at?: number; punchId?: string; status?: 'approved' | 'pending'; endDate?: string } = {}): PunchCorrection {
+  return PunchCorrection.parse({ id, kind: 'punch_correction', employeeId: 'e1', date, action, at: extra.at ?? null, punchId: extra.punchId ?? null, reason: 'HR verified', requestedBy: 'hr', status: extra.status ?? 'approved', ...(extra.endDate ? { endDate: extra.endDate } : {}), updatedAt: 0 });
 }
 
 export function employee(id: string, over: Partial<Employee> = {}): Employee {
