@@ -19,7 +19,9 @@ import { SyncStatusTracker, type SyncStatus } from './status.ts';
  * Only this file and its two helpers know the wire; swap them to change transport.
  */
 export type StartReplicationOptions = {
-  db: RxDatabase;
+  // Any database holding some of the replicated collections (the app's RenshiDatabase in practice).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: RxDatabase<any>;
   serverUrl: string;
   /** Bearer token, or a function returning the current one. */
   token: string | (() => string);

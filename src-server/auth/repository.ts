@@ -24,10 +24,15 @@ export function authRepository(db: Queryable) {
       const rows = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM users`);
       return Number(rows[0]?.n ?? 0);
     },
-    async insertUser(u: UserRow): Promise<void> {
-      await db.query(`INSERT INTO users (id, username, password_hash, role, site_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    /** False when the username is taken (checked by the database, so two instances cannot both insert). */
+    async insertUser(u: UserRow): Promise<boolean> {
+      const rows = await db.query(
+        `INSERT INTO users (id, username, password_hash, role, site_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (username) DO NOTHING RETURNING id`,
+        [
         u.id, u.username, u.password_hash, u.role, u.site_id, u.created_at,
       ]);
+      return rows.length === 1;
     },
     async listUsers(): Promise<UserRow[]> {
       return db.query<UserRow>(`SELECT * FROM users ORDER BY username`);

@@ -59,7 +59,7 @@ export function authService({ db }: { db: Queryable }) {
         site_id: input.role === 'admin' || input.role === 'hr' ? null : input.siteId,
         created_at: now,
       };
-      await repo.insertUser(row);
+      if (!(await repo.insertUser(row))) throw new RenshiError('conflict', `user ${input.username} already exists`);
       return userInfo(row);
     },
 
@@ -83,7 +83,13 @@ export function authService({ db }: { db: Queryable }) {
     async ensureAdmin({ username, password, now }: { username: string; password?: string; now: number }): Promise<{ created: boolean; generatedPassword?: string }> {
       if ((await repo.countUsers()) > 0) return { created: false };
       const chosen = password ?? randomBytes(12).toString('base64url');
-      await this.createUser({ input: { username, password: chosen, role: 'admin', siteId: null }, now });
+      try {
+        await this.createUser({ input: { username, password: chosen, role: 'admin', siteId: null }, now });
+      } catch (err) {
+        // Another instance starting at the same moment created it first.
+        if (err instanceof RenshiError && err.code === 'conflict') return { created: false };
+        throw err;
+      }
       return password ? { created: true } : { created: true, generatedPassword: chosen };
     },
   };
