@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalDate } from '../schemas/common.ts';
+import { EpochMs, LocalDate } from '../schemas/common.ts';
 import type { Shift } from '../schemas/attendance-setup.ts';
 
 /**
@@ -41,6 +41,35 @@ export const HolidayYear = z
     });
   });
 export type HolidayYear = z.infer<typeof HolidayYear>;
+
+/**
+ * A year HR entered (or imported) when the next State Council notice came out, shaped to be stored as a
+ * settings document beside shifts and devices. One document per year, so its id is deterministic.
+ */
+export const HolidayYearSetting = z
+  .object({
+    id: z.string().min(1).max(100),
+    kind: z.literal('holiday_year'),
+    updatedAt: EpochMs,
+    calendar: HolidayYear,
+  })
+  .refine((d) => d.id === holidayYearId(d.calendar.region, d.calendar.year), { message: 'id must be holidays|<region>|<year>', path: ['id'] });
+export type HolidayYearSetting = z.infer<typeof HolidayYearSetting>;
+
+export function holidayYearId(region: string, year: number): string {
+  return `holidays|${region}|${year}`;
+}
+
+/**
+ * The calendar from the bundled years plus the ones HR added; a year HR entered replaces the bundled one
+ * (HR may need to fix a local variation or a late change to the notice).
+ */
+export function calendarFrom(bundled: readonly HolidayYear[], added: readonly HolidayYear[]): WorkCalendar {
+  const byYear = new Map<number, HolidayYear>();
+  for (const y of bundled) byYear.set(y.year, y);
+  for (const y of added) byYear.set(y.year, y);
+  return buildCalendar([...byYear.values()]);
+}
 
 /** The lookup the attendance rules use; built once from the years on file. */
 export interface WorkCalendar {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, dayKind, type DayKind, HolidayYear, hasYear, holidayOn, isWorkingDay } from '#shared/calendar/holiday-calendar';
+import { buildCalendar, calendarFrom, dayKind, type DayKind, HolidayYear, HolidayYearSetting, hasYear, holidayOn, holidayYearId, isWorkingDay } from '#shared/calendar/holiday-calendar';
 
 const load = (year: number) => HolidayYear.parse(JSON.parse(readFileSync(new URL(`../../../resources/holidays/cn-${year}.json`, import.meta.url), 'utf8')));
 const calendar = buildCalendar([load(2025), load(2026)]);
@@ -67,5 +67,24 @@ describe('China holiday calendar', () => {
 
   it('refuses the same year twice', () => {
     expect(() => buildCalendar([load(2025), load(2025)])).toThrow(/2025 given twice/);
+  });
+});
+
+describe('years HR adds', () => {
+  const y2027 = { region: 'CN' as const, year: 2027, source: 'HR entry', days: [{ date: '2027-01-01', kind: 'public_holiday' as const, name: '元旦', statutory: true }] };
+
+  it('stores a year as a settings document with a deterministic id', () => {
+    const doc = HolidayYearSetting.parse({ id: holidayYearId('CN', 2027), kind: 'holiday_year', updatedAt: 1, calendar: y2027 });
+    expect(doc.id).toBe('holidays|CN|2027');
+    expect(HolidayYearSetting.safeParse({ ...doc, id: 'holidays|CN|2026' }).success).toBe(false);
+  });
+
+  it('adds a new year and lets an HR entry replace a bundled year', () => {
+    const fixed2026 = { ...load(2026), source: 'HR: local change', days: load(2026).days.filter((d) => d.date !== '2026-10-10') };
+    const cal = calendarFrom([load(2025), load(2026)], [HolidayYear.parse(y2027), fixed2026]);
+    expect(dayKind(cal, '2027-01-01', weekdays)).toBe('public_holiday');
+    expect(dayKind(cal, '2026-10-10', weekdays)).toBe('rest_day');
+    expect(dayKind(cal, '2026-10-01', weekdays)).toBe('public_holiday');
+    expect(dayKind(cal, '2025-01-26', weekdays)).toBe('makeup_workday');
   });
 });
