@@ -29,6 +29,7 @@ app.whenReady().then(() => {
     notifier: osNotifier(),
     emit: (event, payload) => emitTo(mainWindow, event, payload),
     demoData: process.env.RENSHI_DEMO === '1' || !app.isPackaged,
+    demoEmployees: Number(process.env.RENSHI_DEMO_EMPLOYEES ?? 300),
   });
   const handlers: BridgeHandlers = { ...appService };
   registerIpc(handlers, rendererUrl);

@@ -14,7 +14,7 @@ async function boot() {
   const db = await openRenshiDatabase({ name: `renshi-${info.replicaId}`, secret });
   const audit = new AuditLog(db, info.replicaId);
   const actor = 'hr-operator';
-  if (info.demoData) await seedDemoIfEmpty({ db, audit, actor });
+  if (info.demoData) await seedDemoIfEmpty({ db, audit, actor }, { employees: info.demoEmployees });
   createRoot(document.getElementById('root')!).render(
     <RenshiProvider value={{ api, info, db, audit, actor }}>
       <App />

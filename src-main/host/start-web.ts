@@ -4,8 +4,9 @@ import { startWebApp } from './web-app.ts';
 const port = Number(process.env.PORT ?? 4800);
 const dataDir = process.env.RENSHI_DATA_DIR ?? '.data/web';
 const demoData = (process.env.RENSHI_DEMO ?? '1') !== '0';
+const demoEmployees = Number(process.env.RENSHI_DEMO_EMPLOYEES ?? 300);
 
-const host = await startWebApp({ port, dataDir, demoData });
+const host = await startWebApp({ port, dataDir, demoData, demoEmployees });
 console.log(`Renshi web mode: open ${host.url}  (data: ${dataDir}${demoData ? ', demo data on' : ''})`);
 const stop = () => void host.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -6,7 +6,7 @@ import { createAppService } from '../services/app-service.ts';
 import { configuredSecretStore, consoleNotifier } from './node-platform.ts';
 import { createEventHub, startWebHost, type WebHost } from './web-host.ts';
 
-export type WebAppOptions = { port?: number; dataDir: string; staticDir?: string; demoData?: boolean };
+export type WebAppOptions = { port?: number; dataDir: string; staticDir?: string; demoData?: boolean; demoEmployees?: number };
 
 /** Everything the desktop app's main process runs, hosted in plain Node for a browser. */
 export async function startWebApp(opts: WebAppOptions): Promise<WebHost> {
@@ -22,6 +22,7 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebHost> {
     notifier: consoleNotifier(() => hub.clients.size),
     emit: hub.emit,
     demoData: opts.demoData ?? false,
+    demoEmployees: opts.demoEmployees,
   });
   const handlers: BridgeHandlers = { ...app };
   return startWebHost({ port: opts.port ?? 0, staticDir: opts.staticDir ?? resolve('dist-web'), handlers, hub });

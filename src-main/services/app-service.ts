@@ -12,6 +12,7 @@ export type AppServiceDeps = {
   emit: BridgeEventSink;
   /** Seed demo data into an empty local database (demo and test runs). */
   demoData: boolean;
+  demoEmployees?: number;
 };
 
 /** Terminal-level calls: identity, database secret, local settings, notifications. */
@@ -21,7 +22,7 @@ export function createAppService(deps: AppServiceDeps) {
   const defaults = TerminalSettings.parse({});
   return {
     async appInfo(): Promise<AppInfo> {
-      return { version: deps.version, mode: deps.mode, platform: process.platform, dataDir: deps.dataDir, replicaId, demoData: deps.demoData };
+      return { version: deps.version, mode: deps.mode, platform: process.platform, dataDir: deps.dataDir, replicaId, demoData: deps.demoData, demoEmployees: deps.demoEmployees ?? 300 };
     },
     async databaseSecret() {
       return { secret: await deps.secrets.databaseSecret() };

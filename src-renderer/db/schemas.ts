@@ -32,15 +32,12 @@ export const employeeSchema = {
     shiftId: nullableStr,
     workAccounts: { type: 'array', items: { type: 'object' } },
     certificates: { type: 'array', items: { type: 'object' } },
-    idNumber: nullableStr,
-    emergencyContacts: { type: 'array', items: { type: 'object' } },
-    monthlySalaryFen: nullableNum,
-    bankAccount: nullableStr,
+    sensitive: { type: 'object' },
     updatedAt: ms,
   },
   required: ['id', 'employeeNo', 'name', 'departmentId', 'siteId', 'status', 'hireDate', 'updatedAt'],
   indexes: ['employeeNo', 'departmentId', 'siteId', 'status', 'updatedAt'],
-  encrypted: ['idNumber', 'emergencyContacts', 'monthlySalaryFen', 'bankAccount'],
+  encrypted: ['sensitive'],
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 export const orgSchema = {

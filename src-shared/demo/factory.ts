@@ -118,12 +118,14 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
           : departmentId === 'dept-eq' && rand() < 0.6
             ? [{ kind: '低压电工作业证', number: `T${Math.floor(rand() * 1e10)}`, issuedOn: '2021-06-01', expiresOn: `202${6 + Math.floor(rand() * 3)}-1${Math.floor(rand() * 3)}-01` }]
             : [],
+      sensitive: {
       idNumber: residentId(pick(AREA_CODES) + birth + String(Math.floor(rand() * 1000)).padStart(3, '0')),
       emergencyContacts: [
         { name: pick<string>(SURNAMES) + pick<string>(GIVEN), relation: pick(RELATIONS), phone: mobile(rand), lastConfirmedOn: rand() < 0.8 ? '2026-09-15' : '2026-03-10' },
       ],
       monthlySalaryFen: (salaryBase + Math.floor(rand() * 30) * 100) * 100,
       bankAccount: `6222${String(Math.floor(rand() * 1e15)).padStart(15, '0')}`,
+      },
       updatedAt,
     });
   }

@@ -15,6 +15,8 @@ export const AppInfo = z.object({
   replicaId: z.string().min(1).max(64),
   /** Seed a demo factory into an empty local database. */
   demoData: z.boolean(),
+  /** Size of the demo company (employees) when demoData is on. */
+  demoEmployees: z.number().int().min(1).max(50_000),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -47,6 +47,14 @@ export const ResidentIdNumber = z
     return '10X98765432'[sum % 11] === s[17];
   }, 'ID number checksum does not match');
 
+export const EmployeeSensitive = z.object({
+  idNumber: ResidentIdNumber.nullable().default(null),
+  emergencyContacts: z.array(EmergencyContact).default([]),
+  monthlySalaryFen: z.number().int().nonnegative().nullable().default(null),
+  bankAccount: z.string().trim().regex(/^\d{12,30}$/, 'bank account must be 12–30 digits').nullable().default(null),
+});
+export type EmployeeSensitive = z.infer<typeof EmployeeSensitive>;
+
 export const Employee = Stamped.extend({
   id: Id,
   employeeNo: z.string().trim().min(1, 'employee number is required').max(32).regex(/^[A-Za-z0-9_-]+$/, 'employee number: letters, digits, - and _ only'),
@@ -64,14 +72,14 @@ export const Employee = Stamped.extend({
   shiftId: Id.nullable().default(null),
   workAccounts: z.array(WorkAccount).default([]),
   certificates: z.array(Certificate).default([]),
-  // Sensitive fields: encrypted at rest in the local database and hidden from roles that may not see them.
-  idNumber: ResidentIdNumber.nullable().default(null),
-  emergencyContacts: z.array(EmergencyContact).default([]),
-  monthlySalaryFen: z.number().int().nonnegative().nullable().default(null),
-  bankAccount: z.string().trim().regex(/^\d{12,30}$/, 'bank account must be 12–30 digits').nullable().default(null),
+  /**
+   * Sensitive fields, kept together: encrypted at rest as ONE field (one cipher operation per record
+   * instead of four keeps a 10,000-person directory fast) and removed whole for roles that may not see them.
+   */
+  sensitive: EmployeeSensitive.default({ idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null }),
 });
 export type Employee = z.infer<typeof Employee>;
 export type EmployeeInput = z.input<typeof Employee>;
 
 /** Fields encrypted at rest; also the fields a site admin or viewer may not read. */
-export const SENSITIVE_EMPLOYEE_FIELDS = ['idNumber', 'emergencyContacts', 'monthlySalaryFen', 'bankAccount'] as const;
+export const SENSITIVE_EMPLOYEE_FIELDS = ['sensitive'] as const;

@@ -45,7 +45,7 @@ describe('local database', () => {
   test('sensitive fields are encrypted at rest, readable through the database', async () => {
     const { ctx, idb } = await track(openTestDb());
     const { input } = sample();
-    const saved = await saveEmployee(ctx, { ...input, idNumber: '11010519491231002X', bankAccount: '6222020200112233445' });
+    const saved = await saveEmployee(ctx, { ...input, sensitive: { ...input.sensitive, idNumber: '11010519491231002X', bankAccount: '6222020200112233445' } });
     // Read every raw row IndexedDB holds: the ID number and bank account must not appear in clear text.
     const dbs = await idb.indexedDB.databases();
     let raw = '';
@@ -68,8 +68,8 @@ describe('local database', () => {
     expect(raw).not.toContain('11010519491231002X'); // …but not its secrets
     expect(raw).not.toContain('6222020200112233445');
     const [back] = await listEmployees(ctx);
-    expect(back?.idNumber).toBe('11010519491231002X');
-    expect(back?.bankAccount).toBe('6222020200112233445');
+    expect(back?.sensitive.idNumber).toBe('11010519491231002X');
+    expect(back?.sensitive.bankAccount).toBe('6222020200112233445');
   });
 
   test('data survives closing and reopening; a wrong secret is refused', async () => {
