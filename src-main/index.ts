@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { BridgeHandlers } from './bridge/handlers.ts';
 import { emitTo, registerIpc } from './ipc.ts';
 import { applySessionSecurity, enforceSingleInstance, lockDownContents } from './security.ts';
+import { createDeviceService } from './devices/service.ts';
 import { createAppService } from './services/app-service.ts';
+import { createPunchRelay } from './services/punch-relay.ts';
 import { keychainSecretStore, osNotifier } from './services/electron-platform.ts';
 
 // The Electron shell stays thin: it creates the window, wires platform pieces (keychain, OS
@@ -31,7 +33,11 @@ app.whenReady().then(() => {
     demoData: process.env.RENSHI_DEMO === '1' || !app.isPackaged,
     demoEmployees: Number(process.env.RENSHI_DEMO_EMPLOYEES ?? 300),
   });
-  const handlers: BridgeHandlers = { ...appService };
+  const relay = createPunchRelay({ emit: (event, payload) => emitTo(mainWindow, event, payload), listeners: () => (mainWindow ? 1 : 0) });
+  const devices = createDeviceService({ dataDir, onPunches: relay.sink, onStatus: (status) => emitTo(mainWindow, 'deviceStatus', status) });
+  const { poller: _poller, close: closeDevices, ...deviceHandlers } = devices;
+  app.on('before-quit', () => void closeDevices());
+  const handlers: BridgeHandlers = { ...appService, ...deviceHandlers, punchesAck: async (input) => relay.ack(input) };
   registerIpc(handlers, rendererUrl);
   createWindow();
   app.on('activate', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { devicesContract } from './devices-contract.ts';
+import { Punch } from '../schemas/punch.ts';
+import { devicesContract, devicesEvents } from './devices-contract.ts';
 
 /**
  * The one contract between the UI and the main process. Each call maps to zod schemas for its input and
@@ -41,6 +42,11 @@ export const appContract = {
     input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null) }),
     output: z.object({ shown: z.boolean() }),
   },
+  /** The UI confirms it stored a batch of device punches (see the `devicePunches` event). */
+  punchesAck: {
+    input: z.object({ batchId: z.string().min(1).max(64), stored: z.number().int().nonnegative(), error: z.string().max(500).nullable().default(null) }),
+    output: z.object({ accepted: z.boolean() }),
+  },
 } as const;
 
 export const bridgeContract = { ...appContract, ...devicesContract };
@@ -54,6 +60,9 @@ export type BridgeOutput<K extends BridgeCall> = z.infer<BridgeContract[K]['outp
 /** Events main pushes to the UI. `on(name, cb)` returns an unsubscribe function. */
 export const bridgeEvents = {
   notification: z.object({ title: z.string(), body: z.string() }),
+  /** Punches pulled from a device, for the UI to store in the local database and acknowledge. */
+  devicePunches: z.object({ batchId: z.string(), deviceId: z.string(), punches: z.array(Punch) }),
+  ...devicesEvents,
 } as const;
 export type BridgeEventName = keyof typeof bridgeEvents;
 export type BridgeEventPayload<E extends BridgeEventName> = z.infer<(typeof bridgeEvents)[E]>;
