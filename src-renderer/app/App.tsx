@@ -34,7 +34,7 @@ export function App() {
 
   return (
     <MantineProvider theme={theme}>
-      <Notifications position="top-right" />
+      <Notifications position="top-center" autoClose={3000} />
       {initial === null ? (
         <Center h="100vh">
           <Loader size="sm" />
@@ -135,7 +135,7 @@ function Shell() {
           </Stack>
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main style={{ background: 'var(--mantine-color-gray-0)', height: '100vh', display: 'flex', flexDirection: 'column' }}>
+      <AppShell.Main style={{ background: 'var(--mantine-color-gray-0)', height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'auto' }}>
         <Screen route={route} />
       </AppShell.Main>
     </AppShell>

@@ -10,7 +10,7 @@ export function SyncStatusBadge() {
   const t = useT();
   return (
     <Tooltip label={t('sync.localHint')} withArrow>
-      <Badge data-testid="sync-status" variant="light" color="gray" radius="sm" leftSection={<IconCloudOff size={12} />}>
+      <Badge data-testid="sync-status" variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }} fw={500} leftSection={<IconCloudOff size={12} />}>
         {t('sync.local')}
       </Badge>
     </Tooltip>

@@ -226,7 +226,7 @@ const en: Record<MessageKey, string> = {
   'app.name': 'Renshi',
   'app.tagline': 'HR',
   'app.language': 'Language',
-  'app.comingSoon': 'Coming soon',
+  'app.comingSoon': 'Soon',
   'app.loading': 'Loading…',
 
   'nav.employees': 'Employees',

@@ -116,6 +116,8 @@ export type ImportRow = {
   /** Cell text per recognised field, for the preview table. */
   values: Partial<Record<ImportField, string>>;
   issues: ImportIssue[];
+  /** The validated record this row becomes, or null when the row has problems. */
+  record: Employee | null;
 };
 
 export type ImportResult = {
@@ -262,10 +264,7 @@ export function mapEmployeeRows(sheet: Cell[][], ctx: ImportContext): ImportResu
       phone: orNull('phone'),
       email: orNull('email'),
       devicePin: text('devicePin'),
-      idNumber: orNull('idNumber'),
-      monthlySalaryFen,
-      bankAccount: orNull('bankAccount'),
-      emergencyContacts,
+      sensitive: { idNumber: orNull('idNumber'), monthlySalaryFen, bankAccount: orNull('bankAccount'), emergencyContacts },
     };
     const parsed = Employee.safeParse(input);
     if (!parsed.success) {
@@ -287,15 +286,17 @@ export function mapEmployeeRows(sheet: Cell[][], ctx: ImportContext): ImportResu
       if (existingName !== undefined) problem('employeeNo', 'duplicateExisting', { value: no, name: existingName });
     }
 
-    rows.push({ row: rowNo, values, issues: rowIssues });
+    const record = parsed.success && rowIssues.length === 0 ? parsed.data : null;
+    rows.push({ row: rowNo, values, issues: rowIssues, record });
     issues.push(...rowIssues);
-    if (parsed.success && rowIssues.length === 0) records.push(parsed.data);
+    if (record) records.push(record);
   });
 
   return { columns: columns.map(({ field, header }) => ({ field, header })), unknownColumns, rows, issues, records };
 }
 
-function importFieldOfPath(path: (string | number)[]): ImportField | null {
+function importFieldOfPath(fullPath: (string | number)[]): ImportField | null {
+  const path = fullPath[0] === 'sensitive' ? fullPath.slice(1) : fullPath;
   const [head, , leaf] = path;
   switch (head) {
     case 'departmentId':

@@ -53,7 +53,7 @@ function EmployeeDetail({ e }: { e: Employee }) {
   const todayStr = today();
 
   return (
-    <Box p="lg" style={{ overflow: 'auto' }} data-testid="employee-detail">
+    <Box p="lg" data-testid="employee-detail">
       <PageHeader
         before={
           <Anchor size="sm" c="dimmed" href="#/employees">
@@ -107,7 +107,7 @@ function EmployeeDetail({ e }: { e: Employee }) {
               </SimpleGrid>
             </Section>
             <Section title={t('emp.sectionEmergency')} testId="d-contacts">
-              {e.emergencyContacts.length === 0 ? (
+              {e.sensitive.emergencyContacts.length === 0 ? (
                 <Text size="sm" c="orange.8">{t('emp.contactNone')}</Text>
               ) : (
                 <Table verticalSpacing={6}>
@@ -120,11 +120,11 @@ function EmployeeDetail({ e }: { e: Employee }) {
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
-                    {e.emergencyContacts.map((c, i) => (
+                    {e.sensitive.emergencyContacts.map((c, i) => (
                       <Table.Tr key={i}>
                         <Table.Td>{c.name}</Table.Td>
                         <Table.Td>{c.relation || '—'}</Table.Td>
-                        <Table.Td ff="monospace">{c.phone}</Table.Td>
+                        <Table.Td>{c.phone}</Table.Td>
                         <Table.Td>
                           <Group gap={6}>
                             {c.lastConfirmedOn ?? '—'}
@@ -158,7 +158,7 @@ function EmployeeDetail({ e }: { e: Employee }) {
                     {e.certificates.map((c, i) => (
                       <Table.Tr key={i}>
                         <Table.Td>{c.kind}</Table.Td>
-                        <Table.Td ff="monospace">{c.number || '—'}</Table.Td>
+                        <Table.Td>{c.number || '—'}</Table.Td>
                         <Table.Td>{c.issuedOn ?? '—'}</Table.Td>
                         <Table.Td>
                           <Group gap={6}>
@@ -181,7 +181,7 @@ function EmployeeDetail({ e }: { e: Employee }) {
                     {e.workAccounts.map((a, i) => (
                       <Table.Tr key={i}>
                         <Table.Td w={140}>{t(`account.${a.kind}`)}</Table.Td>
-                        <Table.Td ff="monospace" td={a.revokedAt ? 'line-through' : undefined}>{a.account}</Table.Td>
+                        <Table.Td td={a.revokedAt ? 'line-through' : undefined}>{a.account}</Table.Td>
                         <Table.Td w={260}>
                           {a.revokedAt ? (
                             <Text size="xs" c="dimmed">
@@ -233,9 +233,9 @@ function SensitiveSection({ e }: { e: Employee }) {
       }
     >
       <SimpleGrid cols={3} spacing="md">
-        <Field label={t('emp.idNumber')} testId="d-idNumber">{e.idNumber ? (shown ? e.idNumber : maskMiddle(e.idNumber)) : null}</Field>
-        <Field label={t('emp.salary')}>{e.monthlySalaryFen === null ? null : shown ? `¥ ${formatYuan(e.monthlySalaryFen)}` : '¥ ****'}</Field>
-        <Field label={t('emp.bankAccount')}>{e.bankAccount ? (shown ? e.bankAccount : maskMiddle(e.bankAccount, 4, 4)) : null}</Field>
+        <Field label={t('emp.idNumber')} testId="d-idNumber">{e.sensitive.idNumber ? (shown ? e.sensitive.idNumber : maskMiddle(e.sensitive.idNumber)) : null}</Field>
+        <Field label={t('emp.salary')}>{e.sensitive.monthlySalaryFen === null ? null : shown ? `¥ ${formatYuan(e.sensitive.monthlySalaryFen)}` : '¥ ****'}</Field>
+        <Field label={t('emp.bankAccount')}>{e.sensitive.bankAccount ? (shown ? e.sensitive.bankAccount : maskMiddle(e.sensitive.bankAccount, 4, 4)) : null}</Field>
       </SimpleGrid>
       <Text size="xs" c="dimmed" mt="sm">
         {t('emp.sensitiveHint')}

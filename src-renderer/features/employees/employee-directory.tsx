@@ -254,7 +254,7 @@ function EmployeeRow({ e, top, nameOf }: { e: Employee; top: number; nameOf: (id
 function Cell({ children, mono, strong }: { children: string | null; mono?: boolean; strong?: boolean }) {
   const text = children || '—';
   return (
-      <Text title={text} size="sm" px="sm" truncate fw={strong ? 500 : 400} c={children ? undefined : 'dimmed'} ff={mono ? 'var(--mantine-font-family-monospace)' : undefined} style={mono ? { fontSize: 12.5 } : undefined}>
+      <Text title={text} size="sm" px="sm" truncate fw={strong ? 500 : 400} c={children ? undefined : 'dimmed'} style={mono ? { fontVariantNumeric: 'tabular-nums' } : undefined}>
         {text}
       </Text>
   );

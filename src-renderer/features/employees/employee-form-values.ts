@@ -57,10 +57,10 @@ export function formValuesOf(e: Employee): EmployeeFormValues {
     phone: e.phone ?? '',
     email: e.email ?? '',
     devicePin: e.devicePin,
-    idNumber: e.idNumber ?? '',
-    salaryYuan: e.monthlySalaryFen === null ? '' : (e.monthlySalaryFen / 100).toFixed(2).replace(/\.00$/, ''),
-    bankAccount: e.bankAccount ?? '',
-    emergencyContacts: e.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: c.lastConfirmedOn ?? '' })),
+    idNumber: e.sensitive.idNumber ?? '',
+    salaryYuan: e.sensitive.monthlySalaryFen === null ? '' : (e.sensitive.monthlySalaryFen / 100).toFixed(2).replace(/\.00$/, ''),
+    bankAccount: e.sensitive.bankAccount ?? '',
+    emergencyContacts: e.sensitive.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: c.lastConfirmedOn ?? '' })),
     workAccounts: e.workAccounts.map((a) => ({ kind: a.kind, account: a.account, revoked: a.revokedAt !== null, revokedAt: a.revokedAt, revokedBy: a.revokedBy })),
     certificates: e.certificates.map((c) => ({ kind: c.kind, number: c.number, issuedOn: c.issuedOn ?? '', expiresOn: c.expiresOn ?? '' })),
   };
@@ -87,10 +87,12 @@ export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now
     phone: orNull(v.phone),
     email: orNull(v.email),
     devicePin: v.devicePin,
-    idNumber: orNull(v.idNumber),
-    monthlySalaryFen: salary === null ? null : Number.isFinite(salary) ? Math.round(salary * 100) : Number.NaN,
-    bankAccount: orNull(v.bankAccount),
-    emergencyContacts: v.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: dateOrNull(c.lastConfirmedOn) })),
+    sensitive: {
+      idNumber: orNull(v.idNumber),
+      monthlySalaryFen: salary === null ? null : Number.isFinite(salary) ? Math.round(salary * 100) : Number.NaN,
+      bankAccount: orNull(v.bankAccount),
+      emergencyContacts: v.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: dateOrNull(c.lastConfirmedOn) })),
+    },
     // Ticking "revoked" stamps who and when; unticking clears both.
     workAccounts: v.workAccounts.map((a) => ({
       kind: a.kind,
@@ -102,5 +104,8 @@ export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now
   };
 }
 
-/** Schema paths whose form field has another name. */
-export const FORM_FIELD_OF_PATH: Record<string, string> = { monthlySalaryFen: 'salaryYuan' };
+/** Form field of a schema path: the form keeps sensitive fields flat and edits the salary in yuan. */
+export function formFieldOfPath(key: string): string {
+  const flat = key.replace(/^sensitive\./, '');
+  return flat === 'monthlySalaryFen' ? 'salaryYuan' : flat;
+}

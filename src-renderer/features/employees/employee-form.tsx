@@ -16,7 +16,7 @@ import { STATUS_ORDER } from '../../components/status-badge.tsx';
 import { saveEmployee } from '../../db/employees.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { useOrg } from '../org/use-org.ts';
-import { emptyFormValues, employeeInputOf, formValuesOf, FORM_FIELD_OF_PATH, type EmployeeFormValues } from './employee-form-values.ts';
+import { emptyFormValues, employeeInputOf, formValuesOf, formFieldOfPath, type EmployeeFormValues } from './employee-form-values.ts';
 import { ExpiryBadge } from './expiry-badge.tsx';
 import { useEmployee } from './use-employees.ts';
 
@@ -35,6 +35,15 @@ export function EmployeeFormPage({ id }: { id: string | null }) {
 }
 
 type Form = UseFormReturnType<EmployeeFormValues>;
+
+/** Brings the first invalid field into view once React has rendered the errors. */
+function revealFirstError() {
+  setTimeout(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="employee-form"] [aria-invalid="true"]');
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus({ preventScroll: true });
+  }, 30);
+}
 
 function EmployeeForm({ existing }: { existing: Employee | null }) {
   const t = useT();
@@ -61,8 +70,8 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
     // Validate here first so every field's problem shows at once, in the user's language.
     const check = Employee.safeParse({ ...input, id: existing?.id ?? 'new', updatedAt: now });
     if (!check.success) {
-      form.setErrors(issuesToErrors(check.error.issues, t, FORM_FIELD_OF_PATH));
-      notifications.show({ color: 'red', message: t('common.fixErrors') });
+      form.setErrors(issuesToErrors(check.error.issues, t, formFieldOfPath));
+      revealFirstError();
       return;
     }
     setSaving(true);
@@ -71,10 +80,10 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
       notifications.show({ color: 'teal', message: t('common.saved') });
       navigate(`/employees/${encodeURIComponent(saved.id)}`);
     } catch (err) {
-      const errors = formErrorsOf(err, t, FORM_FIELD_OF_PATH);
+      const errors = formErrorsOf(err, t, formFieldOfPath);
       if (errors) {
         form.setErrors(errors);
-        notifications.show({ color: 'red', message: t('common.fixErrors') });
+        revealFirstError();
       } else notifications.show({ color: 'red', title: t('common.saveFailed'), message: err instanceof Error ? err.message : String(err) });
     } finally {
       setSaving(false);
@@ -95,7 +104,7 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
   };
 
   return (
-    <Box p="lg" style={{ overflow: 'auto' }}>
+    <Box px="lg" pt="lg">
       <form onSubmit={form.onSubmit(submit)} data-testid="employee-form" noValidate>
         <PageHeader
           before={
@@ -107,16 +116,7 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
             </Anchor>
           }
           title={existing ? `${t('emp.edit')} · ${existing.name}` : t('emp.new')}
-          actions={
-            <>
-              <Button variant="default" onClick={() => navigate(back)}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={saving} data-testid="employee-save">
-                {t('common.save')}
-              </Button>
-            </>
-          }
+          subtitle={existing ? `${t('emp.employeeNo')} ${existing.employeeNo}` : undefined}
         />
         <Stack gap="md" maw={1100}>
           <Section title={t('emp.sectionBasic')}>
@@ -219,6 +219,27 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
             </SimpleGrid>
           </Section>
         </Stack>
+        {/* The form is long: keep its actions in reach at the bottom of the window. */}
+        <Box
+          mt="md"
+          py="sm"
+          maw={1100}
+          style={{ position: 'sticky', bottom: 0, zIndex: 5, background: 'var(--mantine-color-gray-0)', borderTop: '1px solid var(--mantine-color-gray-3)' }}
+        >
+          <Group justify="flex-end" gap="sm">
+            {form.errors && Object.keys(form.errors).length > 0 && (
+              <Text size="sm" c="red.7" mr="auto" data-testid="form-error-summary">
+                {t('common.fixErrors')}
+              </Text>
+            )}
+            <Button variant="default" onClick={() => navigate(back)}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={saving} data-testid="employee-save" miw={96}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Box>
       </form>
     </Box>
   );

@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { RenshiError } from '#shared/errors';
-import { IMPORT_COLUMNS, IMPORT_FIELDS, mapEmployeeRows, type ImportResult } from '#shared/import/employees';
+import { IMPORT_COLUMNS, IMPORT_FIELDS, mapEmployeeRows, type ImportField, type ImportResult } from '#shared/import/employees';
+import type { Employee } from '#shared/schemas/employee';
 import { newId } from '#shared/ids';
 import { useWriteContext } from '../../app/context.tsx';
 import { navigate } from '../../app/router.ts';
@@ -80,7 +81,7 @@ export function ImportPage() {
   );
 
   return (
-    <Box p="lg" style={{ overflow: 'auto' }}>
+    <Box p="lg">
       <PageHeader
         title={t('imp.title')}
         subtitle={t('imp.subtitle')}
@@ -250,7 +251,9 @@ function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, 
                           </Table.Td>
                         </Tooltip>
                       ) : (
-                        <Table.Td key={c.field}>{text}</Table.Td>
+                        <Table.Td key={c.field}>
+                          <ResolvedCell field={c.field} text={text} record={r.record} />
+                        </Table.Td>
                       );
                     })}
                   </Table.Tr>
@@ -267,6 +270,27 @@ function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, 
           {t('imp.commit', { count: result.records.length })}
         </Button>
       </Group>
+    </>
+  );
+}
+
+/**
+ * What a cell will become, where that is not obvious from the text: a department or site given by code
+ * shows the name it matched, a blank site the department's site, a blank status the default.
+ */
+function ResolvedCell({ field, text, record }: { field: ImportField; text: string; record: Employee | null }) {
+  const t = useT();
+  const org = useOrg();
+  if (!record) return <>{text}</>;
+  const resolved =
+    field === 'department' ? org.byId.get(record.departmentId)?.name : field === 'site' ? org.byId.get(record.siteId)?.name : field === 'status' ? t(`status.${record.status}`) : undefined;
+  if (resolved === undefined || resolved === text) return <>{text}</>;
+  return (
+    <>
+      {text}
+      <Text span size="xs" c="dimmed" ml={text ? 4 : 0}>
+        {text ? `→ ${resolved}` : `（${resolved}）`}
+      </Text>
     </>
   );
 }

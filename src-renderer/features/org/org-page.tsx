@@ -35,7 +35,7 @@ export function OrgPage() {
   const nameOf = (id: string | null) => (id ? (org.byId.get(id)?.name ?? '—') : '—');
 
   return (
-    <Box p="lg" style={{ overflow: 'auto' }}>
+    <Box p="lg">
       <PageHeader title={t('org.title')} subtitle={t('org.subtitle')} />
       <Stack gap="md">
         <Panel
@@ -65,7 +65,7 @@ export function OrgPage() {
               <Table.Tbody>
                 {org.sites.map((s) => (
                   <Table.Tr key={s.id} data-testid="site-row">
-                    <Table.Td ff="monospace">{s.code}</Table.Td>
+                    <Table.Td c="dark.4">{s.code}</Table.Td>
                     <Table.Td fw={500}>{s.name}</Table.Td>
                     <Table.Td c={s.address ? undefined : 'dimmed'}>{s.address || '—'}</Table.Td>
                     <Table.Td>{s.escalationWindowMinutes}</Table.Td>
@@ -107,7 +107,7 @@ export function OrgPage() {
               <Table.Tbody>
                 {org.departments.map((d) => (
                   <Table.Tr key={d.id} data-testid="department-row">
-                    <Table.Td ff="monospace">{d.code}</Table.Td>
+                    <Table.Td c="dark.4">{d.code}</Table.Td>
                     <Table.Td fw={500}>{d.name}</Table.Td>
                     <Table.Td>{d.siteId ? nameOf(d.siteId) : <Text span c="dimmed" size="sm">{t('org.noSite')}</Text>}</Table.Td>
                     <Table.Td c={d.parentId ? undefined : 'dimmed'}>{nameOf(d.parentId)}</Table.Td>

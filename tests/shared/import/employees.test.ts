@@ -47,12 +47,15 @@ describe('mapEmployeeRows: valid files', () => {
       hireDate: '2024-03-05',
       status: 'probation',
       phone: '13800138000',
-      idNumber: '11010519491231002X',
-      monthlySalaryFen: 520050,
-      emergencyContacts: [{ name: '张强', relation: '', phone: '13900139000', lastConfirmedOn: null }],
+      sensitive: {
+        idNumber: '11010519491231002X',
+        monthlySalaryFen: 520050,
+        bankAccount: null,
+        emergencyContacts: [{ name: '张强', relation: '', phone: '13900139000', lastConfirmedOn: null }],
+      },
       updatedAt: NOW,
     });
-    expect(b).toMatchObject({ departmentId: 'dep-b', siteId: 'site-2', hireDate: '2023-12-31', status: 'active', phone: '13700137000', emergencyContacts: [] });
+    expect(b).toMatchObject({ departmentId: 'dep-b', siteId: 'site-2', hireDate: '2023-12-31', status: 'active', phone: '13700137000', sensitive: { emergencyContacts: [] } });
     // Every record is a valid Employee as the database will store it.
     for (const r of result.records) expect(Employee.safeParse(r).success).toBe(true);
   });
@@ -164,10 +167,10 @@ describe('cell helpers', () => {
 
 describe('fieldIssueOf', () => {
   it('maps zod issues from the Employee schema to stable codes', () => {
-    const r = Employee.safeParse({ id: 'x', updatedAt: 0, employeeNo: '', name: 'x'.repeat(60), departmentId: 'd', siteId: 's', hireDate: '2024-01-01', email: 'nope', monthlySalaryFen: 1.5 });
+    const r = Employee.safeParse({ id: 'x', updatedAt: 0, employeeNo: '', name: 'x'.repeat(60), departmentId: 'd', siteId: 's', hireDate: '2024-01-01', email: 'nope', sensitive: { monthlySalaryFen: 1.5 } });
     expect(r.success).toBe(false);
     const codes = Object.fromEntries(fieldIssuesOf(r.error!.issues).map((f) => [f.path.join('.'), f.code]));
-    expect(codes).toEqual({ employeeNo: 'required', name: 'tooLong', email: 'email', monthlySalaryFen: expect.stringMatching(/^(integer|number)$/) });
+    expect(codes).toEqual({ employeeNo: 'required', name: 'tooLong', email: 'email', 'sensitive.monthlySalaryFen': expect.stringMatching(/^(integer|number)$/) });
   });
   it('treats a missing field as required', () => {
     const r = Employee.safeParse({ id: 'x', updatedAt: 0 });
