@@ -82,6 +82,8 @@ export const settingsSchema = {
     serialNumber: str,
     pollIntervalMinutes: { type: 'number' },
     enabled: { type: 'boolean' },
+    // holiday year
+    calendar: { type: 'object' },
     updatedAt: ms,
   },
   required: ['id', 'kind', 'updatedAt'],

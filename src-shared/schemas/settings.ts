@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { HolidayYearSetting } from '../calendar/holiday-calendar.ts';
 import { Device, Shift } from './attendance-setup.ts';
 
 /** The `settings` collection holds configuration documents of several kinds, told apart by `kind`. */
-export const SettingsDoc = z.discriminatedUnion('kind', [Shift, Device]);
+export const SettingsDoc = z.discriminatedUnion('kind', [Shift, Device, HolidayYearSetting]);
 export type SettingsDoc = z.infer<typeof SettingsDoc>;
