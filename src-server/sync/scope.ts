@@ -5,31 +5,29 @@ import type { SyncDoc } from '#shared/sync/conflicts';
 import type { Principal } from '../auth/principal.ts';
 
 /**
- * What a principal sees of a document. Roles that may not read sensitive employee fields receive them
- * blanked (null, or [] for the contact list: still valid documents), and when such a role writes an
- * employee the server keeps the stored sensitive values instead of the blanks.
+ * What a principal sees of a document. Roles that may not read sensitive employee fields receive employees
+ * with those fields removed (still valid documents: the schema defaults them), and when such a role writes
+ * an employee the server keeps the stored sensitive values rather than anything the writer sent.
  */
-const BLANK: Record<(typeof SENSITIVE_EMPLOYEE_FIELDS)[number], unknown> = {
-  idNumber: null,
-  emergencyContacts: [],
-  monthlySalaryFen: null,
-  bankAccount: null,
-};
-
 export function isMasked(principal: Principal, collection: CollectionName): boolean {
   return collection === 'employees' && !seesSensitiveFields(principal.role);
 }
 
 export function maskFor<D extends SyncDoc>(principal: Principal, collection: CollectionName, doc: D): D {
   if (!isMasked(principal, collection)) return doc;
-  return { ...doc, ...BLANK };
+  const visible: SyncDoc = { ...doc };
+  for (const f of SENSITIVE_EMPLOYEE_FIELDS) delete visible[f];
+  return visible as D;
 }
 
 /** The incoming write with the sensitive fields a masked writer cannot see taken from the stored version. */
 export function keepHiddenFields<D extends SyncDoc>(incoming: D, stored: SyncDoc | null): D {
-  const kept: Record<string, unknown> = {};
-  for (const f of SENSITIVE_EMPLOYEE_FIELDS) kept[f] = stored && f in stored ? stored[f] : BLANK[f];
-  return { ...incoming, ...kept };
+  const merged: SyncDoc = { ...incoming };
+  for (const f of SENSITIVE_EMPLOYEE_FIELDS) {
+    if (stored && f in stored) merged[f] = stored[f];
+    else delete merged[f];
+  }
+  return merged as D;
 }
 
 export function siteOf(collection: CollectionName, doc: SyncDoc): string | null {

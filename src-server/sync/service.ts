@@ -33,8 +33,16 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
 
   /** Validates a document against its collection schema; returns a rejection or null. */
   function validate(collection: CollectionName, doc: SyncDoc): PushRejection | null {
-    const result = COLLECTIONS[collection].schema.safeParse(withoutDeleted(doc));
-    if (result.success) return null;
+    const data = withoutDeleted(doc);
+    const result = COLLECTIONS[collection].schema.safeParse(data);
+    if (result.success) {
+      // Documents are stored as sent, so nothing the schema does not know may ride along (zod would
+      // silently drop it from the parsed copy; here it is refused instead).
+      const known = result.data as Record<string, unknown>;
+      const unknown = Object.keys(data).filter((k) => !(k in known));
+      if (!unknown.length) return null;
+      return { id: doc.id, code: 'validation-failed', message: `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, issues: unknown.map((k) => ({ path: [k], message: 'unknown field' })) };
+    }
     const issues = issuesOf(result.error);
     const first = issues[0]!;
     return { id: doc.id, code: 'validation-failed', message: `${first.path.join('.') || 'document'}: ${first.message}`, issues };

@@ -52,7 +52,10 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect(res.status).toBe(200);
     expect(res.body.rejections).toHaveLength(1);
     expect(res.body.rejections[0]).toMatchObject({ id: 'v2', code: 'validation-failed', message: expect.stringContaining('hireDate') });
+    const smuggled = await admin.push('employees', [row({ ...employee('v4'), salary: 5000 })]);
+    expect(smuggled.body.rejections).toEqual([expect.objectContaining({ id: 'v4', code: 'validation-failed', message: 'unknown field: salary' })]);
     const ids = (await admin.pull('employees', 'limit=1000')).body.documents.map((d: { id: string }) => d.id);
+    expect(ids).not.toContain('v4');
     expect(ids).toContain('v1');
     expect(ids).toContain('v3');
     expect(ids).not.toContain('v2');
@@ -89,7 +92,8 @@ describe.each(backends)('sync server on %s', (backend) => {
   });
 
   test('roles and sites: viewer is read-only, a site admin sees and writes only its site, never sensitive fields', async () => {
-    const secret = employee('s-a1', { siteId: 'site-a', idNumber: '11010519491231002X', monthlySalaryFen: 880000, bankAccount: '6222020200112233445' });
+    const sensitive = { idNumber: '11010519491231002X', emergencyContacts: [{ name: '王芳', relation: '配偶', phone: '13800138000', lastConfirmedOn: null }], monthlySalaryFen: 880000, bankAccount: '6222020200112233445' };
+    const secret = employee('s-a1', { siteId: 'site-a', sensitive });
     await admin.push('employees', [row(secret), row(employee('s-b1', { siteId: 'site-b' }))]);
 
     const viewer = await userApi(admin, { username: `viewer-${backend}`, role: 'viewer' });
@@ -103,17 +107,19 @@ describe.each(backends)('sync server on %s', (backend) => {
     const seen = (await siteA.pull('employees', 'limit=1000')).body.documents;
     expect(seen.map((d: { siteId: string }) => d.siteId).every((s: string) => s === 'site-a')).toBe(true);
     const mine = seen.find((d: { id: string }) => d.id === 's-a1');
-    expect(mine).toMatchObject({ idNumber: null, monthlySalaryFen: null, bankAccount: null, emergencyContacts: [] });
+    expect(mine).toBeDefined();
+    expect(mine).not.toHaveProperty('sensitive');
+    expect(JSON.stringify(seen)).not.toMatch(/6222020200112233445|11010519491231002X|13800138000/);
     expect((await siteA.pull('requests')).status).toBe(403);
 
     // Writing another site's employee, or moving one there, is refused per document.
     const cross = await siteA.push('employees', [row(employee('s-b1', { siteId: 'site-a', name: 'stolen' })), row(employee('s-a2', { siteId: 'site-b' }))]);
     expect(cross.body.rejections.map((r: { id: string; code: string }) => [r.id, r.code]).sort()).toEqual([['s-a2', 'forbidden'], ['s-b1', 'forbidden']]);
-    // An edit by the site admin keeps the sensitive values it could not see.
-    const renamed = await siteA.push('employees', [row({ ...mine, _deleted: undefined, name: '新名字' }, mine)]);
+    // An edit by the site admin keeps the sensitive values it could not see, whatever it sends.
+    const renamed = await siteA.push('employees', [row({ ...mine, _deleted: undefined, name: '新名字', sensitive: { ...sensitive, monthlySalaryFen: 1 } }, mine)]);
     expect(renamed.body).toMatchObject({ conflicts: [], rejections: [] });
     const stored = (await admin.pull('employees', 'limit=1000')).body.documents.find((d: { id: string }) => d.id === 's-a1');
-    expect(stored).toMatchObject({ name: '新名字', idNumber: '11010519491231002X', monthlySalaryFen: 880000, bankAccount: '6222020200112233445' });
+    expect(stored).toMatchObject({ name: '新名字', sensitive });
     expect((await admin.pull('employees', 'limit=1000')).body.documents.find((d: { id: string }) => d.id === 's-b1').name).not.toBe('stolen');
   });
 
@@ -188,10 +194,10 @@ describe.each(backends)('sync server on %s', (backend) => {
     const stream = listen(`${server.url}/sync/employees/pull-stream`, siteB.token!);
     try {
       await stream.waitFor((e) => e.name === 'resync');
-      await admin.push('employees', [row(employee('live-a', { siteId: 'site-a' })), row(employee('live-b', { siteId: 'site-b', bankAccount: '6222020200112233445' }))]);
+      await admin.push('employees', [row(employee('live-a', { siteId: 'site-a' })), row(employee('live-b', { siteId: 'site-b', sensitive: { bankAccount: '6222020200112233445' } }))]);
       const ev = await stream.waitFor((e) => e.name === 'changes' && e.data.documents.some((d: { id: string }) => d.id === 'live-b'));
       expect(ev.data.documents.map((d: { id: string }) => d.id)).toEqual(['live-b']);
-      expect(ev.data.documents[0].bankAccount).toBeNull();
+      expect(ev.data.documents[0]).not.toHaveProperty('sensitive');
       expect(ev.data.checkpoint.id).toBe('live-b');
     } finally {
       stream.close();

@@ -18,10 +18,7 @@ export function employee(id: string, over: Partial<EmployeeInput> = {}) {
     shiftId: null,
     workAccounts: [],
     certificates: [],
-    idNumber: null,
-    emergencyContacts: [],
-    monthlySalaryFen: null,
-    bankAccount: null,
+    sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null },
     updatedAt: 1_700_000_000_000,
     ...over,
   };
