@@ -5,7 +5,7 @@
  */
 import { punchId } from '#shared/ids';
 import type { Punch, PunchSource } from '#shared/schemas/punch';
-import { instantOf } from '#shared/time';
+import { SHANGHAI_OFFSET_MS } from '#shared/time';
 import type { z } from 'zod';
 import type { DeviceRecord } from './types.ts';
 
@@ -17,8 +17,8 @@ export function instantOfDeviceTime(localTime: string): number | null {
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
-  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  return instantOf(localTime);
+  if (d > 28 && d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, s) - SHANGHAI_OFFSET_MS;
 }
 
 export function toPunch(

@@ -72,17 +72,23 @@ export function protocolError(message: string, details?: unknown): RenshiError {
   return new RenshiError('device-protocol-error', message, details);
 }
 
-/** Checksum of header bytes (with the checksum field taken as zero) + payload. */
+/**
+ * Checksum of header bytes (with the checksum field taken as zero) + payload. Since 65536 = 1 (mod 65535),
+ * a u32 word is congruent to the sum of its two u16 halves, so we add 4 bytes at a time and reduce once
+ * per 1 MiB (the float sum stays far below 2^53).
+ */
 export function checksumOf(command: number, sessionId: number, replyId: number, payload: Uint8Array): number {
-  let sum = command + sessionId + replyId; // each < 0x10000; the zero checksum field adds nothing
-  sum %= USHRT_MAX;
+  let sum = command + sessionId + replyId;
   const n = payload.length;
-  const even = n - (n & 1);
-  for (let i = 0; i < even; i += 2) {
-    sum += payload[i]! | (payload[i + 1]! << 8);
-    if (sum >= USHRT_MAX) sum -= USHRT_MAX;
+  const words = n - (n & 3);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (let i = 0; i < words; i += 4) {
+    sum += view.getUint32(i, true);
+    if ((i & 0xfffff) === 0) sum %= USHRT_MAX;
   }
-  if (n & 1) sum = (sum + payload[n - 1]!) % USHRT_MAX;
+  if (n & 2) sum += payload[words]! | (payload[words + 1]! << 8);
+  if (n & 1) sum += payload[n - 1]!;
+  sum %= USHRT_MAX;
   return USHRT_MAX - sum - 1;
 }
 

@@ -77,8 +77,8 @@ export function forEachAttendance(
 ): void {
   if (size !== 8 && size !== 16 && size !== 40) throw protocolError(`unknown attendance record size ${size}`);
   if (body.length % size !== 0) throw protocolError(`attendance log of ${body.length} bytes is not a multiple of ${size}`);
-  let lastTime = -1;
-  let lastText = '';
+  const pins = new PinCache(body);
+  const timeText = new ZkTimeText();
   for (let off = 0; off < body.length; off += size) {
     let pin: string;
     let time: number;
@@ -95,17 +95,49 @@ export function forEachAttendance(
       verify = body[off + 8]!;
       state = body[off + 9]!;
     } else {
-      pin = cString(body, off + 2, off + 26);
+      pin = pins.at(body.readUInt16LE(off), off + 2);
       verify = body[off + 26]!;
       time = body.readUInt32LE(off + 27);
       state = body[off + 31]!;
     }
-    // Logs are mostly in time order with many punches per minute: reuse the text of an equal timestamp.
-    if (time !== lastTime) {
-      lastTime = time;
-      lastText = wallTimeText(decodeZkTime(time));
+    visit(pin, timeText.of(time), verify, state);
+  }
+}
+
+/**
+ * Logs repeat a few hundred pins many thousand times: remember the decoded pin per device slot (uid) and
+ * reuse it while the 24 raw bytes are the same, instead of decoding a new string for every record.
+ */
+class PinCache {
+  private bySlot = new Map<number, { raw: Buffer; pin: string }>();
+  constructor(private readonly body: Buffer) {}
+
+  at(uid: number, start: number): string {
+    const hit = this.bySlot.get(uid);
+    if (hit && hit.raw.compare(this.body, start, start + 24) === 0) return hit.pin;
+    const pin = cString(this.body, start, start + 24);
+    this.bySlot.set(uid, { raw: Buffer.from(this.body.subarray(start, start + 24)), pin });
+    return pin;
+  }
+}
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? '0' : '') + i);
+
+/** ZK time -> "YYYY-MM-DD HH:MM:SS", with the date part computed once per day. */
+class ZkTimeText {
+  private day = -1;
+  private datePrefix = '';
+
+  of(value: number): string {
+    const day = Math.floor(value / 86400);
+    if (day !== this.day) {
+      this.day = day;
+      this.datePrefix = wallTimeText(decodeZkTime(day * 86400)).slice(0, 11);
     }
-    visit(pin, lastText, verify, state);
+    const s = value - day * 86400;
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    return this.datePrefix + TWO_DIGITS[h] + ':' + TWO_DIGITS[m] + ':' + TWO_DIGITS[s % 60];
   }
 }
 
