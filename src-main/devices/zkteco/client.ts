@@ -69,6 +69,8 @@ export class ZkClient implements AttendanceDevice {
   private closedReason: RenshiError | null = null;
   private liveListeners = new Set<(r: DeviceRecord) => void>();
   private sizes: { users: number; records: number } | null = null;
+  /** True between CMD_DISABLEDEVICE and a confirmed CMD_ENABLEDEVICE. */
+  private disabled = false;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: ZkClientOptions) {
@@ -291,12 +293,14 @@ export class ZkClient implements AttendanceDevice {
         await this.ensureConnected();
         await this.readSizes(); // fresh counts: the record layout is told from them
         const disable = this.opts.disableDuringReads !== false;
-        if (disable) await this.expectOk(CMD.DISABLEDEVICE, Buffer.alloc(4), 'CMD_DISABLEDEVICE');
-        try {
-          return await this.bufferedRead(tableCommand, fct);
-        } finally {
-          if (disable && this.transport) await this.expectOk(CMD.ENABLEDEVICE, undefined, 'CMD_ENABLEDEVICE').catch(() => {});
+        if (disable) {
+          this.disabled = true; // even if the answer is lost, the device may have obeyed
+          await this.expectOk(CMD.DISABLEDEVICE, undefined, 'CMD_DISABLEDEVICE');
         }
+        const blob = await this.bufferedRead(tableCommand, fct);
+        if (disable) await this.expectOk(CMD.ENABLEDEVICE, undefined, 'CMD_ENABLEDEVICE');
+        this.disabled = false;
+        return blob;
       } catch (err) {
         const e = err instanceof RenshiError ? err : new RenshiError('internal', String(err));
         if (e.code === 'device-auth-failed' || e.code === 'validation-failed') throw e;
@@ -304,7 +308,22 @@ export class ZkClient implements AttendanceDevice {
         await this.closeQuietly();
       }
     }
+    if (this.disabled) await this.reenable();
     throw lastError ?? new RenshiError('device-unreachable', 'table read failed');
+  }
+
+  /**
+   * A disabled terminal refuses punches until enabled again, so after a failed read we make one more
+   * short attempt on a fresh connection to enable it; if the device is gone there is nothing to do.
+   */
+  private async reenable(): Promise<void> {
+    try {
+      await this.connect();
+      await this.expectOk(CMD.ENABLEDEVICE, undefined, 'CMD_ENABLEDEVICE');
+      this.disabled = false;
+    } catch {
+      await this.closeQuietly();
+    }
   }
 
   private async bufferedRead(tableCommand: number, fct: number): Promise<Buffer> {
@@ -325,23 +344,43 @@ export class ZkClient implements AttendanceDevice {
     const window = udp ? 1 : Math.max(1, this.opts.window ?? 4);
 
     // chunk bookkeeping, keyed by the reply id of its CMD_DATA_RDY
-    interface Chunk { start: number; size: number; got: number; acked: boolean }
+    interface Chunk { start: number; size: number; got: number; acked: boolean; tries: number }
     const inFlight = new Map<number, Chunk>();
     let nextStart = 0;
     let done = 0;
+    const ask = (chunk: Chunk) => inFlight.set(this.send(CMD.DATA_RDY, chunkRequest(chunk.start, chunk.size)), chunk);
     const request = () => {
       const len = Math.min(chunkSize, size - nextStart);
-      const id = this.send(CMD.DATA_RDY, chunkRequest(nextStart, len));
-      inFlight.set(id, { start: nextStart, size: len, got: 0, acked: false });
+      ask({ start: nextStart, size: len, got: 0, acked: false, tries: 1 });
       nextStart += len;
+    };
+    // Over UDP a lost datagram loses part of a chunk: ask for that chunk again (the device re-sends it)
+    // rather than restarting the whole table. Over TCP nothing is lost without the connection failing.
+    const retry = (id: number, chunk: Chunk, why: RenshiError) => {
+      inFlight.delete(id);
+      if (!udp || chunk.tries >= 4) throw why;
+      chunk.tries++;
+      chunk.got = 0;
+      chunk.acked = false;
+      ask(chunk);
     };
     while (nextStart < size && inFlight.size < window) request();
     while (done < size) {
-      const p = await this.nextPacket();
+      let p: Packet;
+      try {
+        p = await this.nextPacket();
+      } catch (err) {
+        if (!udp || !this.transport || !(err instanceof RenshiError)) throw err;
+        for (const [id, chunk] of [...inFlight]) retry(id, chunk, err);
+        continue;
+      }
       const chunk = inFlight.get(p.replyId);
       if (!chunk) continue;
       if (p.command === CMD.DATA) {
-        if (chunk.got + p.payload.length > chunk.size) throw protocolError(`device sent ${chunk.got + p.payload.length} bytes for a chunk of ${chunk.size}`);
+        if (chunk.got + p.payload.length > chunk.size) {
+          retry(p.replyId, chunk, protocolError(`device sent ${chunk.got + p.payload.length} bytes for a chunk of ${chunk.size}`));
+          continue;
+        }
         p.payload.copy(out, chunk.start + chunk.got);
         chunk.got += p.payload.length;
       } else if (p.command === CMD.ACK_OK) {
@@ -350,13 +389,14 @@ export class ZkClient implements AttendanceDevice {
         throw protocolError(`unexpected answer ${p.command} while reading a chunk`);
       }
       // A chunk is complete when all its bytes arrived; over TCP the ACK follows in order, over UDP a lost
-      // ACK must not stall us. An ACK with bytes missing means the device sent less than asked.
+      // ACK must not stall us. An ACK with bytes missing means the device sent less than asked (TCP) or a
+      // datagram was lost (UDP).
       if (chunk.got === chunk.size) {
         inFlight.delete(p.replyId);
         done += chunk.size;
         if (nextStart < size) request();
       } else if (chunk.acked) {
-        throw protocolError(`chunk at ${chunk.start} ended after ${chunk.got} of ${chunk.size} bytes`);
+        retry(p.replyId, chunk, protocolError(`chunk at ${chunk.start} ended after ${chunk.got} of ${chunk.size} bytes`));
       }
     }
     await this.command(CMD.FREE_DATA);

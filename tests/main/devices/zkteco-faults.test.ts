@@ -59,6 +59,20 @@ describe('dropped connections during chunked reads', () => {
     const client = new ZkClient({ ...sim.address, chunkSize: 8192, timeoutMs: 1000, readAttempts: 2 });
     await expectCode(client.records(), 'device-unreachable');
     expect(sim.stats.drops).toBe(2);
+    expect(sim.keypadDisabled).toBe(false); // re-enabled on a last, separate connection
+  });
+
+  it('re-asks for a chunk when UDP datagrams are lost, without restarting the table', async () => {
+    sim = await new ZkSimulator({ users, records: [...records], faults: { udpLossEvery: 37 } }).start();
+    const client = new ZkClient({ ...sim.address, transport: 'udp', timeoutMs: 300 });
+    try {
+      expect(await client.records()).toEqual(records);
+      expect(sim.stats.udpLost).toBeGreaterThan(2);
+      expect(sim.stats.connections).toBe(1);
+      expect(sim.keypadDisabled).toBe(false);
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -40,6 +40,8 @@ export interface ZkFaults {
   replyDelayMs?: number;
   /** Corrupt the answer to this command `times` times. */
   malformed?: { command: number; kind: 'bad-checksum' | 'bad-prefix' | 'truncated'; times?: number };
+  /** UDP: lose every Nth data datagram the device sends. */
+  udpLossEvery?: number;
   /** Never answer this command (to test client timeouts). */
   silentOn?: number;
 }
@@ -140,7 +142,9 @@ export class ZkSimulator {
   readonly userSize: 28 | 72;
   readonly attendanceSize: 8 | 16 | 40;
   /** counters for tests */
-  stats = { connections: 0, chunkAnswers: 0, drops: 0, clears: 0, disabled: 0, enabled: 0 };
+  stats = { connections: 0, chunkAnswers: 0, drops: 0, clears: 0, disabled: 0, enabled: 0, udpLost: 0, udpDatagrams: 0 };
+  /** Whether the keypad is currently disabled by a client. */
+  keypadDisabled = false;
   private server: net.Server | null = null;
   private udp: dgram.Socket | null = null;
   private sockets = new Set<net.Socket>();
@@ -339,9 +343,11 @@ export class ZkSimulator {
     switch (cmd) {
       case C.DISABLE:
         this.stats.disabled++;
+        this.keypadDisabled = true;
         return answer(C.ACK_OK);
       case C.ENABLE:
         this.stats.enabled++;
+        this.keypadDisabled = false;
         return answer(C.ACK_OK);
       case C.VERSION:
         return answer(C.ACK_OK, Buffer.from(`${this.firmware}\0`));
@@ -448,6 +454,11 @@ export class ZkSimulator {
       s.send(packet(C.DATA, s.id, reply, bytes));
     } else {
       for (let off = 0; off < bytes.length; off += 1024) {
+        const n = ++this.stats.udpDatagrams;
+        if (f.udpLossEvery && n % f.udpLossEvery === 0) {
+          this.stats.udpLost++;
+          continue;
+        }
         s.send(packet(C.DATA, s.id, reply, bytes.subarray(off, off + 1024)));
       }
     }
