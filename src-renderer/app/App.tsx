@@ -7,6 +7,8 @@ import { SyncStatusBadge } from '../components/sync-status-badge.tsx';
 import { EmployeeDetailPage } from '../features/employees/employee-detail.tsx';
 import { EmployeeDirectory } from '../features/employees/employee-directory.tsx';
 import { EmployeeFormPage } from '../features/employees/employee-form.tsx';
+import { DeviceSync } from '../features/devices/device-sync-mount.tsx';
+import { DevicesPage } from '../features/devices/devices-page.tsx';
 import { ImportPage } from '../features/import-export/import-page.tsx';
 import { OrgPage } from '../features/org/org-page.tsx';
 import { I18nProvider, useLanguage, useT, type Language, type MessageKey } from '../i18n/i18n.tsx';
@@ -62,7 +64,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
     section: 'nav.sectionOps',
     items: [
       { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} /> },
-      { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} /> },
+      { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} /> },
       { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
       { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} /> },
@@ -76,6 +78,7 @@ function Shell() {
   const area = route.segments[0] ?? 'employees';
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 212, breakpoint: 0 }} padding={0}>
+      <DeviceSync />
       <AppShell.Header px="md" style={{ borderBottomColor: 'var(--mantine-color-gray-3)' }}>
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap={10} wrap="nowrap">
@@ -149,6 +152,8 @@ function Screen({ route }: { route: Route }) {
       return <OrgPage />;
     case 'import':
       return <ImportPage />;
+    case 'devices':
+      return <DevicesPage />;
     case 'employees':
     case undefined:
       if (id === 'new') return <EmployeeFormPage id={null} />;

@@ -1,3 +1,5 @@
+import { opsEn, opsZh } from './ops-messages.ts';
+
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
  * must define exactly the same keys, which the `satisfies` below enforces at compile time.
@@ -218,6 +220,9 @@ const zhCN = {
   'err.duplicateExisting': '工号「{value}」已存在（{name}）',
   'err.missingColumn': '缺少必需的列「{column}」',
   'err.salary': '月薪应为不小于 0 的金额',
+
+  // ---- attendance & device screens (own file)
+  ...opsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -437,6 +442,9 @@ const en: Record<MessageKey, string> = {
   'err.duplicateExisting': 'Employee no. "{value}" already exists ({name})',
   'err.missingColumn': 'Required column "{column}" is missing',
   'err.salary': 'Salary must be an amount of at least 0',
+
+  // ---- attendance & device screens (own file)
+  ...opsEn,
 };
 
 export type Language = 'zh-CN' | 'en';
