@@ -104,6 +104,22 @@ export async function benchSync(): Promise<void> {
     const rawS = (performance.now() - r0) / 1000;
     if (rawCount !== total) throw new Error(`raw read found ${rawCount} rows, expected ${total}`);
 
+    // The server's share: the same pages over HTTP (auth, query, JSON), no local database behind it.
+    const h0 = performance.now();
+    let httpCount = 0;
+    for (const collection of ['employees', 'punches']) {
+      let query = 'limit=2000';
+      for (;;) {
+        const res = await fetch(`${server.url}/sync/${collection}/pull?${query}`, { headers: { authorization: `Bearer ${token}`, 'x-renshi-protocol': '1' } });
+        const page = (await res.json()) as { documents: unknown[]; checkpoint: { id: string; serverSeq: number } | null };
+        if (!page.documents.length || !page.checkpoint) break;
+        httpCount += page.documents.length;
+        query = `limit=2000&id=${encodeURIComponent(page.checkpoint.id)}&serverSeq=${page.checkpoint.serverSeq}`;
+      }
+    }
+    const httpS = (performance.now() - h0) / 1000;
+    if (httpCount !== total) throw new Error(`HTTP pull found ${httpCount} documents, expected ${total}`);
+
     const replica = await replicaDb(`bench-replica-${process.pid}`, ['employees', 'punches']);
     dbs.push(replica);
     const s0 = performance.now();
@@ -116,6 +132,7 @@ export async function benchSync(): Promise<void> {
       `sync: initial sync of ${fmt(total)} docs to an empty replica ${fmt(total / syncS)} docs/s (${syncS.toFixed(1)} s)  ` +
         `raw ${usePg ? 'PostgreSQL' : 'PGlite'} read of the same rows ${fmt(total / rawS)} rows/s (${rawS.toFixed(1)} s)  ratio ${(rawS / syncS).toFixed(2)}x of the raw read`,
     );
+    console.log(`sync: of which the server's pull endpoint alone (HTTP + JSON, no replica) ${fmt(total / httpS)} docs/s (${httpS.toFixed(1)} s); the rest is the replica's storage and replication bookkeeping`);
 
     // Latency: a push-only writer replica; the synced replica above receives through its live stream.
     const writer = await replicaDb(`bench-writer-${process.pid}`, ['punches']);

@@ -117,7 +117,8 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
             rejections.push({ id: incoming.id, code: 'forbidden', message: 'the document belongs to another site' });
             continue;
           }
-          const decision = decidePush(collection, { master, assumed, incoming });
+          // A masked writer is judged on what it can see: sensitive values it sends are ignored anyway.
+          const decision = decidePush(collection, { master, assumed, incoming: maskFor(principal, collection, incoming) });
           const full = masked ? keepHiddenFields(incoming, stored?.doc ?? null) : incoming;
           switch (decision.kind) {
             case 'write':
