@@ -29,7 +29,7 @@ test('a stored employee migrates to the next schema version, encrypted fields in
       migrationStrategies: { ...MIGRATIONS.employees, 1: (doc: Record<string, unknown>) => ({ ...doc, positionLevel: doc.position === '普工' ? 'L1' : 'L2' }) },
     },
   });
-  const migrated = (await db.employees.findOne(saved.id).exec())!.toJSON() as Record<string, any>;
+  const migrated = (await db.employees!.findOne(saved.id).exec())!.toJSON() as Record<string, any>;
   expect(migrated.positionLevel).toBe('L1');
   expect(migrated.sensitive.idNumber).toBe(saved.sensitive.idNumber);
   await db.close();
