@@ -109,15 +109,25 @@ export function forEachAttendance(
  * reuse it while the 24 raw bytes are the same, instead of decoding a new string for every record.
  */
 class PinCache {
-  private bySlot = new Map<number, { raw: Buffer; pin: string }>();
+  private bySlot = new Map<number, { raw: Uint8Array; pin: string }>();
   constructor(private readonly body: Buffer) {}
 
   at(uid: number, start: number): string {
     const hit = this.bySlot.get(uid);
-    if (hit && hit.raw.compare(this.body, start, start + 24) === 0) return hit.pin;
+    if (hit && this.same(hit.raw, start)) return hit.pin;
     const pin = cString(this.body, start, start + 24);
-    this.bySlot.set(uid, { raw: Buffer.from(this.body.subarray(start, start + 24)), pin });
+    // only the bytes up to and including the terminating NUL make the pin
+    let end = start;
+    while (end < start + 24 && this.body[end] !== 0) end++;
+    end = Math.min(end + 1, start + 24);
+    this.bySlot.set(uid, { raw: Uint8Array.prototype.slice.call(this.body, start, end), pin });
     return pin;
+  }
+
+  private same(raw: Uint8Array, start: number): boolean {
+    const body = this.body;
+    for (let i = 0; i < raw.length; i++) if (body[start + i] !== raw[i]) return false;
+    return true;
   }
 }
 

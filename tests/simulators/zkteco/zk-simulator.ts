@@ -74,20 +74,31 @@ const C = {
   ACK_OK: 2000, ACK_ERROR: 2001, ACK_UNAUTH: 2005, ACK_UNKNOWN: 0xffff,
 };
 
-function sum16(buf: Buffer): number {
+/** Sum of the little-endian u16 words of `buf`, mod 0xFFFF (the odd last byte counts as is). */
+function wordSum(buf: Buffer): number {
   let s = 0;
   for (let i = 0; i + 1 < buf.length; i += 2) s = (s + buf.readUInt16LE(i)) % 0xffff;
   if (buf.length % 2) s = (s + buf[buf.length - 1]!) % 0xffff;
-  return 0xffff - s - 1;
+  return s;
 }
 
-function packet(cmd: number, session: number, reply: number, payload: Buffer = Buffer.alloc(0)): Buffer {
-  const b = Buffer.alloc(8 + payload.length);
+function sum16(buf: Buffer): number {
+  return 0xffff - wordSum(buf) - 1;
+}
+
+/**
+ * `payloadSum` lets a caller pass a cached wordSum of the payload (chunks of a table are served again and
+ * again); the header words are added here. Valid because the header is 8 bytes (an even offset).
+ */
+function packet(cmd: number, session: number, reply: number, payload: Buffer = Buffer.alloc(0), payloadSum?: number): Buffer {
+  const b = Buffer.allocUnsafe(8 + payload.length);
   b.writeUInt16LE(cmd, 0);
+  b.writeUInt16LE(0, 2);
   b.writeUInt16LE(session, 4);
   b.writeUInt16LE(reply, 6);
   payload.copy(b, 8);
-  b.writeUInt16LE(sum16(b), 2);
+  const sum = ((payloadSum ?? wordSum(payload)) + cmd + session + reply) % 0xffff;
+  b.writeUInt16LE(0xffff - sum - 1, 2);
   return b;
 }
 
@@ -451,7 +462,7 @@ export class ZkSimulator {
       return s.drop();
     }
     if (s.tcp) {
-      s.send(packet(C.DATA, s.id, reply, bytes));
+      s.send(packet(C.DATA, s.id, reply, bytes, this.chunkSum(s.buffer, start, size)));
     } else {
       for (let off = 0; off < bytes.length; off += 1024) {
         const n = ++this.stats.udpDatagrams;
@@ -466,6 +477,16 @@ export class ZkSimulator {
     s.send(packet(C.ACK_OK, s.id, reply));
     this.stats.chunkAnswers++;
     await this.pause();
+  }
+
+  private chunkSums = new WeakMap<Buffer, Map<string, number>>();
+  private chunkSum(blob: Buffer, start: number, size: number): number {
+    let sums = this.chunkSums.get(blob);
+    if (!sums) this.chunkSums.set(blob, (sums = new Map()));
+    const key = `${start}:${size}`;
+    let sum = sums.get(key);
+    if (sum === undefined) sums.set(key, (sum = wordSum(blob.subarray(start, start + size))));
+    return sum;
   }
 
   // ---- table encoding --------------------------------------------------------------------------------------
