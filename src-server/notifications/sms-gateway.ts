@@ -23,7 +23,7 @@ export type SmsGatewayConfig = z.input<typeof SmsGatewayConfig>;
 
 export function smsGatewayChannel(input: SmsGatewayConfig): NotificationChannel & { readonly config: z.infer<typeof SmsGatewayConfig> } {
   const config = SmsGatewayConfig.parse(input);
-  renderBody(config.bodyTemplate, { to: '13800000000', text: '测试', id: 'x' }); // a broken template fails at start, not at 9 a.m. Monday
+  renderBody(config.bodyTemplate, { to: '+8613800000000', text: '测试 "x"', id: 'id|1' }); // a broken template fails at start, not at 9 a.m. Monday
   return {
     name: 'sms',
     config,
