@@ -114,11 +114,12 @@ export class DevicePoller {
     if (!d || !d.enabled) return;
     const status = this.statusOf(id);
     status.nextPullAt = this.now() + delayMs;
+    clearTimeout(this.timers.get(id)); // one timer per device, whoever scheduled last wins
     const timer = setTimeout(() => {
       this.timers.delete(id);
       this.pullNow(id)
         .catch(() => {}) // recorded in the status
-        .finally(() => this.schedule(id, d.pollIntervalMinutes * 60_000));
+        .finally(() => this.schedule(id, (this.devices.get(id)?.pollIntervalMinutes ?? d.pollIntervalMinutes) * 60_000));
     }, delayMs);
     timer.unref?.();
     this.timers.set(id, timer);

@@ -9,6 +9,9 @@ import { SHANGHAI_OFFSET_MS } from '#shared/time';
 import type { z } from 'zod';
 import type { DeviceRecord } from './types.ts';
 
+/** Printable, no spaces, and no '|' (the separator inside punch ids). */
+const PIN = /^[\x21-\x7b\x7d\x7e\u00a0-\uffff]{1,24}$/;
+
 const WALL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Instant of a device wall time, or null when the text is not a real date-time (a corrupt record). */
@@ -28,7 +31,7 @@ export function toPunch(
   receivedAt: number,
 ): Punch | null {
   const at = instantOfDeviceTime(r.localTime);
-  if (at === null || at < 0 || r.pin.length === 0 || r.pin.length > 24) return null;
+  if (at === null || at < 0 || !PIN.test(r.pin)) return null;
   return {
     id: punchId(serial, r.pin, at),
     deviceSerial: serial,

@@ -69,3 +69,27 @@ describe('Hanvon CSV export', () => {
     expect(() => previewImport('x.csv', Buffer.alloc(0), 'HV01', NOW)).toThrow(expect.objectContaining({ code: 'import-failed' }));
   });
 });
+
+describe('import parsers under random input (bounded fuzz)', () => {
+  it('only ever return previews or throw import-failed', async () => {
+    const { seededRandom } = await import('../../simulators/zkteco/zk-simulator.ts');
+    const { RenshiError } = await import('#shared/errors');
+    const rnd = seededRandom(21);
+    const seeds = ['  1\t2026-11-02 08:01:02\t1\t0\t0\n', '工号,时间\nE1,2026-11-02 08:00\n', 'Employee ID,Date,Time\n1,2026-11-03,07:59\n'];
+    for (let i = 0; i < 1500; i++) {
+      let bytes: Buffer;
+      if (i % 3 === 0) bytes = Buffer.from(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
+      else {
+        bytes = Buffer.from(seeds[i % seeds.length]!);
+        for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      }
+      try {
+        const p = previewImport(i % 2 ? 'x.dat' : 'x.csv', bytes, 'S', NOW);
+        for (const r of p.rows) expect(Punch.safeParse({ ...r, line: undefined }).success).toBe(true);
+      } catch (e) {
+        expect(e).toBeInstanceOf(RenshiError);
+        expect((e as InstanceType<typeof RenshiError>).code).toBe('import-failed');
+      }
+    }
+  });
+});
