@@ -71,6 +71,23 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'site exits',
+    sql: `
+      -- When a write moves a document out of a site (an employee transferred), readers bound to the old site
+      -- must learn it left: they receive the last state they could see, as deleted, at the write's server_seq.
+      CREATE TABLE site_exits (
+        collection text NOT NULL,
+        id text NOT NULL,
+        site_id text NOT NULL,
+        server_seq bigint NOT NULL,
+        data jsonb NOT NULL,
+        PRIMARY KEY (collection, site_id, server_seq, id)
+      );
+      CREATE INDEX site_exits_by_seq ON site_exits (collection, server_seq);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

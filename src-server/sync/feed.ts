@@ -71,9 +71,12 @@ export class ChangeFeed {
       while (ch.dirty) {
         ch.dirty = false;
         for (;;) {
-          const docs = await this.repo.since(this.db, collection, ch.lastSeq, BATCH, null);
-          if (!docs.length) break;
-          ch.lastSeq = docs[docs.length - 1]!.serverSeq;
+          const read = await this.repo.since(this.db, collection, ch.lastSeq, BATCH, null);
+          if (!read.length) break;
+          const upTo = read[read.length - 1]!.serverSeq;
+          const exits = await this.repo.exitsBetween(this.db, collection, ch.lastSeq, upTo);
+          const docs = exits.length ? [...read, ...exits].sort((a, b) => a.serverSeq - b.serverSeq) : read;
+          ch.lastSeq = upTo;
           for (const l of ch.listeners) {
             try {
               l(docs);
@@ -81,7 +84,7 @@ export class ChangeFeed {
               console.error('[feed] listener failed', err);
             }
           }
-          if (docs.length < BATCH) break;
+          if (read.length < BATCH) break;
         }
       }
     } catch (err) {

@@ -2,12 +2,20 @@ import type { CollectionName } from '#shared/collections';
 import type { WireDocument } from '#shared/sync/protocol';
 import type { Queryable } from '../db/database.ts';
 
-/** A document as stored: its content (without `_deleted`), tombstone flag, site and server order. */
-export type StoredDoc = { doc: WireDocument; siteId: string | null; serverSeq: number };
+/**
+ * A document as stored: its content, site and server order. `exit` marks the record that a document left
+ * `siteId` (its `doc` is the last state there, flagged deleted): only readers bound to that site see it.
+ */
+export type StoredDoc = { doc: WireDocument; siteId: string | null; serverSeq: number; exit?: true };
 export type DocWrite = { id: string; data: Record<string, unknown>; deleted: boolean; siteId: string | null };
 
-type Row = { id: string; data: Record<string, unknown>; deleted: boolean; site_id: string | null; server_seq: string | number };
-const toStored = (r: Row): StoredDoc => ({ doc: { ...r.data, id: r.id, _deleted: r.deleted }, siteId: r.site_id, serverSeq: Number(r.server_seq) });
+type Row = { id: string; data: Record<string, unknown>; deleted: boolean; site_id: string | null; server_seq: string | number; exit?: boolean };
+const toStored = (r: Row): StoredDoc => ({
+  doc: { ...r.data, id: r.id, _deleted: r.deleted },
+  siteId: r.site_id,
+  serverSeq: Number(r.server_seq),
+  ...(r.exit ? { exit: true as const } : {}),
+});
 
 export function syncRepository() {
   return {
@@ -20,9 +28,24 @@ export function syncRepository() {
               [collection, afterSeq, limit],
             )
           : await q.query<Row>(
-              `SELECT id, data, deleted, site_id, server_seq FROM docs WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3`,
+              `(SELECT id, data, deleted, site_id, server_seq, false AS exit FROM docs
+                 WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
+               UNION ALL
+               (SELECT id, data, true, site_id, server_seq, true FROM site_exits
+                 WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
+               ORDER BY server_seq LIMIT $3`,
               [collection, afterSeq, limit, siteId],
             );
+      return rows.map(toStored);
+    },
+
+    /** Site exits in a range of server order (the live feed pairs them with the documents it read). */
+    async exitsBetween(q: Queryable, collection: CollectionName, afterSeq: number, upToSeq: number): Promise<StoredDoc[]> {
+      const rows = await q.query<Row>(
+        `SELECT id, data, true AS deleted, site_id, server_seq, true AS exit FROM site_exits
+          WHERE collection = $1 AND server_seq > $2 AND server_seq <= $3 ORDER BY server_seq`,
+        [collection, afterSeq, upToSeq],
+      );
       return rows.map(toStored);
     },
 
@@ -46,16 +69,28 @@ export function syncRepository() {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`renshi-docs:${collection}`]);
     },
 
-    /** Inserts or replaces documents, stamping each with the next server sequence number. */
+    /**
+     * Inserts or replaces documents, stamping each with the next server sequence number. A document whose
+     * site changes leaves a site exit behind (all sub-statements see the rows as they were before).
+     */
     async upsert(tx: Queryable, collection: CollectionName, writes: DocWrite[]): Promise<void> {
       if (!writes.length) return;
       const rows = writes.map((w) => ({ id: w.id, data: w.data, deleted: w.deleted, site_id: w.siteId }));
       await tx.query(
-        `INSERT INTO docs (collection, id, data, deleted, site_id, server_seq)
-         SELECT $1, x.id, x.data, x.deleted, x.site_id, nextval('doc_server_seq')
-           FROM jsonb_to_recordset($2::jsonb) AS x(id text, data jsonb, deleted boolean, site_id text)
-         ON CONFLICT (collection, id) DO UPDATE
-           SET data = excluded.data, deleted = excluded.deleted, site_id = excluded.site_id, server_seq = excluded.server_seq`,
+        `WITH incoming AS (
+           SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id text, data jsonb, deleted boolean, site_id text)
+         ), previous AS (
+           SELECT d.id, d.site_id, d.data FROM docs d JOIN incoming i ON d.collection = $1 AND d.id = i.id WHERE d.site_id IS NOT NULL
+         ), written AS (
+           INSERT INTO docs (collection, id, data, deleted, site_id, server_seq)
+           SELECT $1, id, data, deleted, site_id, nextval('doc_server_seq') FROM incoming
+           ON CONFLICT (collection, id) DO UPDATE
+             SET data = excluded.data, deleted = excluded.deleted, site_id = excluded.site_id, server_seq = excluded.server_seq
+           RETURNING id, site_id, server_seq
+         )
+         INSERT INTO site_exits (collection, id, site_id, server_seq, data)
+         SELECT $1, p.id, p.site_id, w.server_seq, p.data FROM previous p JOIN written w ON w.id = p.id
+          WHERE w.site_id IS DISTINCT FROM p.site_id`,
         [collection, JSON.stringify(rows)],
       );
     },

@@ -164,7 +164,8 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
       requireAccess(principal, collection, 'read');
       const site = siteFilter(principal, collection);
       return feed.subscribe(collection, (stored) => {
-        const mine = site === null ? stored : stored.filter((d) => d.siteId === site);
+        // Site exits concern only readers bound to the site that was left.
+        const mine = site === null ? stored.filter((d) => !d.exit) : stored.filter((d) => d.siteId === site);
         const last = mine[mine.length - 1];
         if (last) onChanges(mine.map((d) => maskFor(principal, collection, d.doc)), { id: last.doc.id, serverSeq: last.serverSeq });
       });

@@ -123,6 +123,35 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect((await admin.pull('employees', 'limit=1000')).body.documents.find((d: { id: string }) => d.id === 's-b1').name).not.toBe('stolen');
   });
 
+  test('an employee transferred to another site leaves the old site as a deletion, live and on pull', async () => {
+    const moving = employee('mv1', { siteId: 'site-a' });
+    await admin.push('employees', [row(moving)]);
+    const siteA = await userApi(admin, { username: `site-a2-${backend}`, role: 'site_admin', siteId: 'site-a' });
+    const siteB = await userApi(admin, { username: `site-b2-${backend}`, role: 'site_admin', siteId: 'site-b' });
+    const before = (await siteA.pull('employees', 'limit=1000')).body;
+    expect(before.documents.map((d: { id: string }) => d.id)).toContain('mv1');
+    const checkpointA = `limit=1000&id=${encodeURIComponent(before.checkpoint.id)}&serverSeq=${before.checkpoint.serverSeq}`;
+
+    const stream = listen(`${server.url}/sync/employees/pull-stream`, siteA.token!);
+    try {
+      await stream.waitFor((e) => e.name === 'resync');
+      const moved = { ...moving, siteId: 'site-b', updatedAt: 5 };
+      expect((await admin.push('employees', [row(moved, moving)])).body.conflicts).toEqual([]);
+      const ev = await stream.waitFor((e) => e.name === 'changes' && e.data.documents.some((d: { id: string }) => d.id === 'mv1'));
+      expect(ev.data.documents).toEqual([expect.objectContaining({ id: 'mv1', siteId: 'site-a', _deleted: true })]);
+    } finally {
+      stream.close();
+    }
+    const afterA = (await siteA.pull('employees', checkpointA)).body.documents;
+    expect(afterA).toEqual([expect.objectContaining({ id: 'mv1', siteId: 'site-a', _deleted: true })]);
+    expect(afterA[0]).not.toHaveProperty('sensitive');
+    const inB = (await siteB.pull('employees', 'limit=1000')).body.documents.find((d: { id: string }) => d.id === 'mv1');
+    expect(inB).toMatchObject({ siteId: 'site-b', _deleted: false });
+    // Unbound readers see only the document itself.
+    const all = (await admin.pull('employees', 'limit=1000')).body.documents.filter((d: { id: string }) => d.id === 'mv1');
+    expect(all).toEqual([expect.objectContaining({ siteId: 'site-b', _deleted: false })]);
+  });
+
   test('a terminal registered for a site pushes its punches and cannot write another site', async () => {
     const reg = await admin.post('/terminals', { name: 'Gate 1', siteId: 'site-a' });
     expect(reg.status).toBe(201);
