@@ -24,8 +24,6 @@ export interface DeviceInfo {
   recordCount: number;
   /** The device clock as local wall time "YYYY-MM-DD HH:MM:SS" (Asia/Shanghai). */
   deviceTime: string;
-  /** Record layout sizes detected on ZKTeco devices, e.g. {user: 72, attendance: 40}. */
-  layout?: { user: number; attendance: number };
 }
 
 export interface DeviceUser {

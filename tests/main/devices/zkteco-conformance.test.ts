@@ -194,6 +194,23 @@ describe('device information, time, clear, live events, auth', () => {
     }
   });
 
+  it('sends real-time events node-zklib can read', async () => {
+    const sim = await new ZkSimulator({ users: makeUsers(2) }).start();
+    const z = new ZKLib(sim.address.host, sim.address.port, 5000, 0);
+    try {
+      await z.createSocket();
+      const got: { userId: string; attTime: Date }[] = [];
+      await z.getRealTimeLogs((e: { userId: string; attTime: Date }) => got.push(e));
+      await new Promise((r) => setTimeout(r, 50));
+      sim.punch('E0001', '2026-11-23 07:58:09');
+      await expect.poll(() => got.length, { timeout: 2000 }).toBe(1);
+      expect([got[0]!.userId, localText(got[0]!.attTime)]).toEqual(['E0001', '2026-11-23 07:58:09']);
+    } finally {
+      await z.disconnect();
+      await sim.stop();
+    }
+  });
+
   it('falls back to UDP when TCP is refused', async () => {
     const users = makeUsers(10);
     const records = makeRecords(users, '2026-11-01', 300);
