@@ -1,5 +1,5 @@
 // `npm start` / `npm run start:web`: the whole product on one machine for a newcomer: simulated attendance
-// terminals, the embedded sync server, and the app (desktop window, or web mode for a browser) with a
+// terminals and the app (which runs the embedded sync server) (desktop window, or web mode for a browser) with a
 // demo factory. Data lives in .data/ (delete it to start over).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,9 +29,8 @@ const step = (what: string, cmd: string, args: string[]) => {
 };
 
 run('node', ['--import', 'tsx', 'tests/simulators/start.ts']);
-if (existsSync(resolve('src-server/start.ts'))) {
-  run('node', ['--import', 'tsx', 'src-server/start.ts'], { PORT: process.env.SERVER_PORT ?? '4810', DATA_DIR: process.env.SERVER_DATA_DIR ?? '.data/server' });
-}
+// The app runs the sync server itself ('embedded' mode, port 8787, data in its data dir); point it at a
+// remote server in its settings instead, or run one alone with `npm run server`.
 
 if (desktop) {
   // Electron 45 downloads its binary on first use rather than at install time.

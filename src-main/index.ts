@@ -1,12 +1,10 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { BridgeHandlers } from './bridge/handlers.ts';
 import { emitTo, registerIpc } from './ipc.ts';
 import { applySessionSecurity, enforceSingleInstance, lockDownContents } from './security.ts';
-import { createDeviceService } from './devices/service.ts';
-import { createAppService } from './services/app-service.ts';
-import { createPunchRelay } from './services/punch-relay.ts';
-import { keychainSecretStore, osNotifier } from './services/electron-platform.ts';
+import { keychainCipher, osNotifier } from './services/electron-platform.ts';
+import { createMainServices } from './services/main-services.ts';
+import { fileVault } from './services/vault.ts';
 
 // The Electron shell stays thin: it creates the window, wires platform pieces (keychain, OS
 // notifications) into the same services the web host runs, and exposes them over typed IPC.
@@ -23,21 +21,20 @@ app.on('second-instance', () => {
 app.whenReady().then(() => {
   applySessionSecurity();
   const dataDir = app.getPath('userData');
-  const appService = createAppService({
+  const services = createMainServices({
     mode: 'desktop',
     version: app.getVersion(),
     dataDir,
-    secrets: keychainSecretStore(dataDir),
+    vault: fileVault(dataDir, keychainCipher),
     notifier: osNotifier(),
     emit: (event, payload) => emitTo(mainWindow, event, payload),
+    listeners: () => (mainWindow ? 1 : 0),
     demoData: process.env.RENSHI_DEMO === '1' || !app.isPackaged,
     demoEmployees: Number(process.env.RENSHI_DEMO_EMPLOYEES ?? 300),
+    embeddedServerPort: Number(process.env.RENSHI_SERVER_PORT ?? 8787),
   });
-  const relay = createPunchRelay({ emit: (event, payload) => emitTo(mainWindow, event, payload), listeners: () => (mainWindow ? 1 : 0) });
-  const devices = createDeviceService({ dataDir, onPunches: relay.sink, onStatus: (status) => emitTo(mainWindow, 'deviceStatus', status) });
-  const { poller: _poller, close: closeDevices, ...deviceHandlers } = devices;
-  app.on('before-quit', () => void closeDevices());
-  const handlers: BridgeHandlers = { ...appService, ...deviceHandlers, punchesAck: async (input) => relay.ack(input) };
+  app.on('before-quit', () => void services.close());
+  const handlers = services.handlers;
   registerIpc(handlers, rendererUrl);
   createWindow();
   app.on('activate', () => {

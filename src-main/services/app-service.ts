@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { type AppInfo, TerminalSettings } from '#shared/ipc/contract';
 import { newReplicaId, persistentValue, readJsonFile, writeFileAtomic } from './files.ts';
-import type { BridgeEventSink, Notifier, SecretStore } from './types.ts';
+import type { BridgeEventSink, Notifier, Vault } from './types.ts';
+import { databaseSecret } from './vault.ts';
 
 export type AppServiceDeps = {
   mode: AppInfo['mode'];
   version: string;
   dataDir: string;
-  secrets: SecretStore;
+  vault: Vault;
+  /** Web mode: RENSHI_DB_SECRET, when set. */
+  configuredSecret?: string;
   notifier: Notifier;
   emit: BridgeEventSink;
   /** Seed demo data into an empty local database (demo and test runs). */
@@ -25,7 +28,7 @@ export function createAppService(deps: AppServiceDeps) {
       return { version: deps.version, mode: deps.mode, platform: process.platform, dataDir: deps.dataDir, replicaId, demoData: deps.demoData, demoEmployees: deps.demoEmployees ?? 300 };
     },
     async databaseSecret() {
-      return { secret: await deps.secrets.databaseSecret() };
+      return { secret: await databaseSecret(deps.vault, deps.configuredSecret) };
     },
     async settingsGet() {
       return readJsonFile(settingsPath, TerminalSettings, defaults);

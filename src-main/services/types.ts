@@ -2,9 +2,12 @@
  * Main-process services behind interfaces, so Electron and the plain Node web host run the same code with
  * different platform pieces (keychain, OS notifications).
  */
-export interface SecretStore {
-  /** The local database's field-encryption secret; created on first use and stable afterwards. */
-  databaseSecret(): Promise<string>;
+
+/** Small secrets (database key, sync token) kept by the platform: the OS keychain on the desktop. */
+export interface Vault {
+  get(name: string): Promise<string | null>;
+  /** `null` removes the entry. */
+  set(name: string, value: string | null): Promise<void>;
 }
 
 export interface Notifier {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Punch } from '../schemas/punch.ts';
+import { PrincipalInfo } from '../sync/auth.ts';
 import { devicesContract, devicesEvents } from './devices-contract.ts';
 
 /**
@@ -32,6 +33,21 @@ export type TerminalSettings = z.infer<typeof TerminalSettings>;
 
 const Empty = z.object({}).strict();
 
+/**
+ * How this terminal reaches the sync server. In 'embedded' mode the terminal runs the server itself and
+ * signs in to it automatically; in 'remote' mode an operator signs in once and the token is kept in the
+ * OS keychain; 'offline' never syncs.
+ */
+export const SyncSession = z.object({
+  mode: z.enum(['embedded', 'remote', 'offline']),
+  serverUrl: z.string().nullable(),
+  token: z.string().nullable(),
+  principal: PrincipalInfo.nullable(),
+  /** Why there is no token (server unreachable, sign-in refused…), for the status indicator. */
+  problem: z.string().nullable(),
+});
+export type SyncSession = z.infer<typeof SyncSession>;
+
 export const appContract = {
   appInfo: { input: Empty, output: AppInfo },
   /** Secret for the local database's field encryption: OS keychain (safeStorage) on desktop, a configured secret on the web host. */
@@ -42,6 +58,12 @@ export const appContract = {
     input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null) }),
     output: z.object({ shown: z.boolean() }),
   },
+  syncSession: { input: Empty, output: SyncSession },
+  syncLogin: {
+    input: z.object({ serverUrl: z.string().url().max(500), username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+    output: SyncSession,
+  },
+  syncLogout: { input: Empty, output: SyncSession },
   /** The UI confirms it stored a batch of device punches (see the `devicePunches` event). */
   punchesAck: {
     input: z.object({ batchId: z.string().min(1).max(64), stored: z.number().int().nonnegative(), error: z.string().max(500).nullable().default(null) }),

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startWebApp } from '../../src-main/host/web-app.ts';
+import type { WebHost } from '../../src-main/host/web-host.ts';
+
+// The terminal runs its own sync server ('embedded' mode) and signs in to it by itself; an operator can
+// instead sign in to a remote server, and a wrong password is a clear error that changes nothing.
+let host: WebHost;
+let dataDir: string;
+const call = async (name: string, body: unknown = {}) =>
+  (await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).json();
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'renshi-sync-session-'));
+  host = await startWebApp({ port: 0, dataDir, demoData: false });
+});
+afterAll(() => host.close());
+
+describe('sync session', () => {
+  test('embedded mode starts the server on this computer and signs in as its admin', async () => {
+    const r = await call('syncSession');
+    expect(r.ok).toBe(true);
+    expect(r.data).toMatchObject({ mode: 'embedded', problem: null, principal: { role: 'admin' } });
+    const me = await fetch(`${r.data.serverUrl}/auth/me`, { headers: { authorization: `Bearer ${r.data.token}` } });
+    expect(me.status).toBe(200);
+    // The same token is reused while valid (no new login on every start)…
+    expect((await call('syncSession')).data.token).toBe(r.data.token);
+    // …and it is kept in the vault, not in the settings file the UI can read.
+    const settingsFile = join(dataDir, 'settings.json');
+    if (existsSync(settingsFile)) expect(readFileSync(settingsFile, 'utf8')).not.toContain(r.data.token);
+    expect(readdirSync(join(dataDir, 'vault')).sort()).toEqual(['embedded-admin-password', 'sync-token']);
+  });
+
+  test('signing in to a server with a wrong password is refused and keeps the current session', async () => {
+    const before = (await call('syncSession')).data;
+    const r = await call('syncLogin', { serverUrl: before.serverUrl, username: 'admin', password: 'wrong-password' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect((await call('syncSession')).data.token).toBe(before.token);
+  });
+
+  test('an unreachable server is reported, not thrown', async () => {
+    const r = await call('syncLogin', { serverUrl: 'http://127.0.0.1:9', username: 'admin', password: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'device-unreachable' } });
+  });
+
+  test('offline mode never syncs', async () => {
+    await call('settingsSet', { serverMode: 'offline' });
+    expect((await call('syncSession')).data).toMatchObject({ mode: 'offline', token: null });
+    await call('settingsSet', { serverMode: 'embedded' });
+  });
+});
