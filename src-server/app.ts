@@ -4,6 +4,7 @@ import { authRoutes, registerAuthGuard } from './auth/routes.ts';
 import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
+import { registerCors } from './http/cors.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { ChangeFeed } from './sync/feed.ts';
 import { syncRepository } from './sync/repository.ts';
@@ -20,6 +21,7 @@ export async function buildApp({ db, logger = false }: { db: Database; logger?: 
   const sync = syncService({ db, repo, feed });
 
   registerErrorHandler(app);
+  registerCors(app);
   registerAuthGuard(app, auth);
   app.get('/health', { config: { public: true } }, async () => ({ ok: true, db: db.kind }));
   authRoutes(app, auth);

@@ -51,3 +51,16 @@ describe('sync session', () => {
     await call('settingsSet', { serverMode: 'embedded' });
   });
 });
+
+test('the server answers CORS preflights from a terminal page without a token', async () => {
+  const { serverUrl } = (await call('syncSession')).data;
+  const res = await fetch(`${serverUrl}/sync/employees/pull`, {
+    method: 'OPTIONS',
+    headers: { origin: host.url, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-renshi-protocol' },
+  });
+  expect(res.status).toBe(204);
+  expect(res.headers.get('access-control-allow-origin')).toBe(host.url);
+  expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
+  const unauthenticated = await fetch(`${serverUrl}/sync/employees/pull`, { headers: { origin: host.url } });
+  expect(unauthenticated.status).toBe(401);
+});
