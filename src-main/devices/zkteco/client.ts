@@ -261,11 +261,23 @@ export class ZkClient implements AttendanceDevice {
 
   async info(): Promise<DeviceInfo> {
     await this.ensureConnected();
-    const serialNumber = await this.readOption('~SerialNumber');
-    const version = await this.expectOk(CMD.GET_VERSION, undefined, 'CMD_GET_VERSION');
-    const sizes = await this.readSizes();
+    // Old firmware refuses some of these queries; a refusal (the device answered, the session is fine)
+    // leaves the field empty instead of failing the pull. The clock is required: skew checks need it.
+    const serialNumber = await this.orIfRefused(() => this.readOption('~SerialNumber'), '');
+    const firmware = await this.orIfRefused(async () => cString((await this.expectOk(CMD.GET_VERSION, undefined, 'CMD_GET_VERSION')).payload), '');
+    const sizes = await this.orIfRefused(() => this.readSizes(), { users: 0, records: 0, recordCapacity: 0 });
     const deviceTime = await this.deviceTime();
-    return { serialNumber, firmware: cString(version.payload), userCount: sizes.users, recordCount: sizes.records, deviceTime };
+    return { serialNumber, firmware, userCount: sizes.users, recordCount: sizes.records, deviceTime };
+  }
+
+  private async orIfRefused<T>(fn: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const refused = err instanceof RenshiError && err.code === 'device-protocol-error' && this.transport !== null;
+      if (!refused) throw err;
+      return fallback;
+    }
   }
 
   async setTime(localTime: string): Promise<void> {
@@ -291,7 +303,9 @@ export class ZkClient implements AttendanceDevice {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await this.ensureConnected();
-        await this.readSizes(); // fresh counts: the record layout is told from them
+        // fresh counts: the record layout is told from them (without them, from the table size alone)
+        this.sizes = null;
+        await this.orIfRefused(() => this.readSizes(), null);
         const disable = this.opts.disableDuringReads !== false;
         if (disable) {
           this.disabled = true; // even if the answer is lost, the device may have obeyed

@@ -116,6 +116,17 @@ describe('slow, silent and corrupt devices', () => {
     });
   }
 
+  it('tolerates firmware that refuses the serial, version and size queries', async () => {
+    sim = await new ZkSimulator({ users, records: records.slice(0, 300), faults: { refuse: [CMD.OPTIONS_RRQ, CMD.GET_VERSION, CMD.GET_FREE_SIZES] } }).start();
+    const client = new ZkClient({ ...sim.address, timeoutMs: 1000 });
+    try {
+      expect(await client.info()).toMatchObject({ serialNumber: '', firmware: '', userCount: 0, recordCount: 0 });
+      expect(await client.records()).toEqual(records.slice(0, 300));
+    } finally {
+      await client.close();
+    }
+  });
+
   it('retries a table read after a corrupt chunk', async () => {
     sim = await new ZkSimulator({ users, records: [...records], faults: { malformed: { command: CMD.DATA_RDY, kind: 'bad-checksum' } } }).start();
     const client = new ZkClient({ ...sim.address, timeoutMs: 1000 });

@@ -42,6 +42,8 @@ export interface ZkFaults {
   malformed?: { command: number; kind: 'bad-checksum' | 'bad-prefix' | 'truncated'; times?: number };
   /** UDP: lose every Nth data datagram the device sends. */
   udpLossEvery?: number;
+  /** Answer these commands with CMD_ACK_UNKNOWN, as old firmware does for queries it lacks. */
+  refuse?: number[];
   /** Never answer this command (to test client timeouts). */
   silentOn?: number;
 }
@@ -350,6 +352,7 @@ export class ZkSimulator {
       return answer(ok ? C.ACK_OK : C.ACK_UNAUTH);
     }
     if (!s.authed) return answer(C.ACK_UNAUTH);
+    if (this.faults.refuse?.includes(cmd)) return answer(C.ACK_UNKNOWN);
 
     switch (cmd) {
       case C.DISABLE:
