@@ -144,7 +144,7 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     if (!stored || !(LIVE_PHASES as readonly string[]).includes(stored.state.phase)) return;
     const pending = await replyEvents(stored.state);
     if (!pending.length) return;
-    await update(anomalyId, (s) => (s.timeline.some((t) => t.type === 'reply') && s.version !== undefined ? [] : pending));
+    await update(anomalyId, (s) => unseenReplies(s, pending));
     await processOne(anomalyId);
   };
 
@@ -192,7 +192,7 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     const started = await startEscalationsFromAnomalies({ now });
     for (const { state } of await repo.live()) {
       const pending = await replyEvents(state);
-      if (pending.length) await update(state.anomalyId, (s) => (s.timeline.some((t) => t.type === 'reply') ? [] : pending));
+      if (pending.length) await update(state.anomalyId, (s) => unseenReplies(s, pending));
     }
     await sweepPunches();
     const processed: string[] = [];
@@ -209,24 +209,26 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     return { started, processed, failed };
   };
 
+  /** Runs one tick now; a tick already running finishes first, then this one runs. */
+  const tick = async (): Promise<TickResult> => {
+    while (running) await running.catch(() => undefined);
+    const current = runTick().finally(() => (running = null));
+    running = current;
+    return current;
+  };
+
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   return {
     startEscalationsFromAnomalies,
-
-    /** Runs one tick now; a tick already running finishes first, then this one runs. */
-    async tick(): Promise<TickResult> {
-      while (running) await running.catch(() => undefined);
-      running = runTick().finally(() => (running = null));
-      return running;
-    },
+    tick,
 
     /** Ticks now and every `intervalMs`; errors are logged, never thrown out of the timer. */
     start(intervalMs: number): void {
       stopped = false;
       const loop = () => {
         if (stopped) return;
-        this.tick()
+        tick()
           .catch((err) => log('escalation tick failed', err))
           .finally(() => {
             if (!stopped) timer = setTimeout(loop, intervalMs).unref();
@@ -254,4 +256,9 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     isOpen: (state: EscalationState) => (OPEN_PHASES as readonly string[]).includes(state.phase),
   };
 }
+/** Replies not yet on the timeline (re-checked against the freshly loaded state on every save attempt). */
+function unseenReplies(s: EscalationState, pending: { event: EscalationEventInput; at: number }[]) {
+  return pending.filter(({ event }) => event.type === 'reply' && !s.timeline.some((t) => t.type === 'reply' && t.from === event.from));
+}
+
 export type EscalationRunner = ReturnType<typeof escalationRunner>;

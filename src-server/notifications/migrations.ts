@@ -18,6 +18,8 @@ const STATEMENTS = [
     subject text NOT NULL,
     body text NOT NULL,
     link text,
+    -- Short hash of the id that reply links carry (see reply-token.ts).
+    reply_ref text NOT NULL,
     context jsonb NOT NULL,
     status text NOT NULL,
     provider_message_id text,
@@ -28,6 +30,7 @@ const STATEMENTS = [
     updated_at bigint NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS notification_messages_by_logical ON notification_messages (logical_id)`,
+  `CREATE INDEX IF NOT EXISTS notification_messages_by_reply_ref ON notification_messages (reply_ref)`,
   `CREATE INDEX IF NOT EXISTS notification_messages_by_provider ON notification_messages (channel, provider_message_id)`,
   `CREATE INDEX IF NOT EXISTS notification_messages_in_app ON notification_messages (channel, recipient, created_at)`,
   `CREATE TABLE IF NOT EXISTS notification_status_history (

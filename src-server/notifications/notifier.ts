@@ -1,6 +1,7 @@
 import type { MessageChannel } from '#shared/escalation/missed-punch-escalation';
 import type { Database } from '../db/database.ts';
 import { ChannelError, type NotificationChannel } from './channel.ts';
+import { replyRef } from './reply-token.ts';
 
 /**
  * Stores every message and performs it through its channel, exactly once per delivery id as far as this
@@ -115,9 +116,9 @@ export function notifier({ db, channels, clock = Date.now, maxAttempts = 3, leas
     async deliver(d: Delivery): Promise<{ status: DeliveryStatus; final: boolean }> {
       const now = clock();
       const inserted = await db.query(
-        `INSERT INTO notification_messages (id, logical_id, channel, recipient, recipient_kind, site_id, subject, body, link, context, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [d.id, d.logicalId, d.channel, d.recipient, d.recipientKind, d.siteId, d.subject, d.text, d.link, JSON.stringify(d.context), now],
+        `INSERT INTO notification_messages (id, logical_id, channel, recipient, recipient_kind, site_id, subject, body, link, reply_ref, context, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [d.id, d.logicalId, d.channel, d.recipient, d.recipientKind, d.siteId, d.subject, d.text, d.link, replyRef(d.id), JSON.stringify(d.context), now],
       );
       if (inserted.length) await history(d.id, 'queued', now);
 
@@ -163,6 +164,12 @@ export function notifier({ db, channels, clock = Date.now, maxAttempts = 3, leas
       const forward = status === 'failed' ? RANK[stored.status] <= RANK.sent : RANK[status] > RANK[stored.status];
       if (forward) await db.query(`UPDATE notification_messages SET status = $2, updated_at = $3 WHERE id = $1`, [messageId, status, at]);
       return get(messageId);
+    },
+
+    /** Messages whose id hashes to a reply link's ref (normally one; a hash collision would show as several). */
+    async byReplyRef(ref: string): Promise<StoredMessage[]> {
+      const rows = await db.query<Row>(`SELECT * FROM notification_messages WHERE reply_ref = $1`, [ref]);
+      return rows.map(toMessage);
     },
 
     async byProviderId(channel: MessageChannel, providerMessageId: string): Promise<StoredMessage | null> {

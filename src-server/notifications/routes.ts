@@ -7,7 +7,7 @@ import { requireRole } from '../auth/routes.ts';
 import { parseInput } from '../http/errors.ts';
 import type { Notifier, StoredMessage } from './notifier.ts';
 import { alreadyAnsweredPage, badReplyPage, invalidLinkPage, repliedPage, replyFormPage } from './reply-pages.ts';
-import { verifyReplyToken } from './reply-token.ts';
+import { parseReplyToken, verifyReplyToken } from './reply-token.ts';
 import { SmsDeliveryReport } from './sms-gateway.ts';
 
 export type ReplyHandler = (message: StoredMessage, reply: { reason: ReplyReason; text: string }) => Promise<void>;
@@ -46,11 +46,15 @@ export async function notificationRoutes(app: FastifyInstance, opts: Notificatio
 
     /** The message a token names, or the page to answer with instead. */
     const resolve = async (token: string): Promise<{ message: StoredMessage } | { status: number; page: string }> => {
-      const check = verifyReplyToken(secret, token, clock());
-      if (!check.ok) return { status: check.reason === 'expired' ? 410 : 403, page: invalidLinkPage(check.reason) };
-      const message = await notifier.get(check.messageId);
-      if (!message) return { status: 404, page: invalidLinkPage('unknown') };
-      return { message };
+      const parsed = parseReplyToken(token);
+      if (!parsed) return { status: 403, page: invalidLinkPage('malformed') };
+      let refusal: 'forged' | 'expired' = 'forged';
+      for (const message of await notifier.byReplyRef(parsed.ref)) {
+        const check = verifyReplyToken(secret, parsed, message.id, clock());
+        if (check.ok) return { message };
+        if (check.reason === 'expired') refusal = 'expired';
+      }
+      return { status: refusal === 'expired' ? 410 : 403, page: invalidLinkPage(refusal) };
     };
 
     scope.get<{ Params: { token: string } }>('/reply/:token', { config: { public: true } }, async (request, reply) => {

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { buildChannels, NotificationConfig, notificationConfigFromEnv } from '../notifications/config.ts';
+import { migrateNotifications } from '../notifications/migrations.ts';
+import { notifier as createNotifier } from '../notifications/notifier.ts';
+import { replySecret } from '../notifications/reply-token.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
+import { migrateEscalation } from './migrations.ts';
+import { escalationRoutes } from './routes.ts';
+import { escalationRunner } from './runner.ts';
+
+export type EscalationModuleOptions = {
+  db: Database;
+  /** Default: from the environment (see notificationConfigFromEnv). */
+  config?: NotificationConfig;
+  clock?: () => number;
+  /** Overrides config.publicUrl when the address is known only after listening (tests, port 0). */
+  publicUrl?: () => string;
+  /** How often the runner ticks; 0 = never on its own (POST /escalation/tick still works). Default:
+   *  RENSHI_ESCALATION_INTERVAL_MS, else one minute. */
+  intervalMs?: number;
+};
+
+/**
+ * The missed-punch early-warning chain on the server: its tables, the channels, the reply pages, the HR
+ * endpoints and the timer. Registered from app.ts with one line; closing the app stops the timer after the
+ * tick in progress.
+ */
+export async function registerEscalation(app: FastifyInstance, opts: EscalationModuleOptions) {
+  const { db, clock = Date.now } = opts;
+  const config = NotificationConfig.parse(opts.config ?? notificationConfigFromEnv(process.env));
+  await migrateNotifications(db);
+  await migrateEscalation(db);
+  const { channels, close } = buildChannels(config, clock);
+  const notifier = createNotifier({ db, channels, clock });
+  const secret = await replySecret(db, config.replySecret);
+  const runner = escalationRunner({
+    db,
+    notifier,
+    secret,
+    publicUrl: opts.publicUrl ?? (() => config.publicUrl),
+    replyTtlMs: config.replyTtlHours * 3_600_000,
+    clock,
+    log: (message, err) => app.log.error({ err }, message),
+  });
+  await notificationRoutes(app, {
+    notifier,
+    secret,
+    clock,
+    smsReportToken: config.sms?.reportToken ?? null,
+    onReply: async (message) => {
+      const anomalyId = message.context.anomalyId;
+      if (typeof anomalyId === 'string') await runner.applyReplies(anomalyId);
+    },
+  });
+  escalationRoutes(app, { runner, notifier });
+
+  const envInterval = Number(process.env.RENSHI_ESCALATION_INTERVAL_MS);
+  const intervalMs = opts.intervalMs ?? (Number.isFinite(envInterval) && process.env.RENSHI_ESCALATION_INTERVAL_MS ? envInterval : 60_000);
+  app.addHook('onReady', async () => {
+    if (intervalMs > 0) runner.start(intervalMs);
+  });
+  app.addHook('onClose', async () => {
+    await runner.stop();
+    close();
+  });
+  return { runner, notifier, config, secret };
+}

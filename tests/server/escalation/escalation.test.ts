@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { anomalyId } from '#shared/attendance/anomalies';
+import { instantOf } from '#shared/time';
+import { startHttpPeers, startSmtpPeer, type HttpPeers } from '../notifications/peers.ts';
+import { DAY_SHIFT, employee, linkIn, postReply, punch, SITE, startHarness, type Harness } from './harness.ts';
+
+/**
+ * Story 1 end to end on the server, Monday 2026-03-02, day shift 09:00 + 5 min grace, 120 min window:
+ * e1 answers the link, e2 never answers (emergency contact, then HR and a lost-contact case), e3 punched
+ * on time, e4 punches late. Time moves only when the test sets `now`.
+ */
+const at = (hhmm: string) => instantOf(`2026-03-02 ${hhmm}`);
+const DATE = '2026-03-02';
+let now = at('08:00');
+
+let peers: HttpPeers;
+let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
+let h: Harness;
+
+const e1 = employee('e1', '1001');
+const e2 = employee('e2', '1002');
+const e3 = employee('e3', '1003');
+const e4 = employee('e4', '1004', { email: null, workAccounts: [] });
+const smsTo = (phone: string) => peers.state.sms.filter((s) => s.to === phone);
+const wecomTo = (user: string) => peers.state.wecom.filter((m) => m.touser === user);
+const mailTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
+const state = async (employeeId: string) => (await h.runner.repository.load(anomalyId(employeeId, DATE)))?.state;
+
+beforeAll(async () => {
+  [peers, smtp] = await Promise.all([startHttpPeers(), startSmtpPeer()]);
+  h = await startHarness({ peers, smtpPort: smtp.port, clock: () => now });
+  await h.put('org', [SITE]);
+  await h.put('settings', [DAY_SHIFT]);
+  await h.put('employees', [e1, e2, e3, e4]);
+  await h.put('punches', [punch('e3', '1003', at('08:55'))]);
+});
+afterAll(async () => {
+  await h?.close();
+  await Promise.all([peers?.close(), smtp?.close()]);
+});
+
+describe('missed-punch early warning', () => {
+  test('nothing starts before shift start + grace', async () => {
+    now = at('09:04');
+    const result = await h.runner.tick();
+    expect(result).toEqual({ started: [], processed: [], failed: [] });
+  });
+
+  test('after the grace, each absent employee is messaged on every channel they have, once', async () => {
+    now = at('09:06');
+    const result = (await h.call('POST', '/escalation/tick')).body;
+    expect(result.started.sort()).toEqual([anomalyId('e1', DATE), anomalyId('e2', DATE), anomalyId('e4', DATE)]);
+    expect(result.failed).toEqual([]);
+    expect(wecomTo('wx-1001')).toHaveLength(1);
+    expect(wecomTo('wx-1001')[0]).toMatchObject({ msgtype: 'textcard', textcard: { url: expect.stringContaining('/reply/') } });
+    expect(smsTo(e1.phone!)).toHaveLength(1);
+    expect(mailTo('e1001@factory.example')).toHaveLength(1);
+    expect(mailTo('e1001@factory.example')[0]!.body).toContain('2026-03-02');
+    // e4 has only a phone on file; e3 punched and gets nothing.
+    expect(smsTo(e4.phone!)).toHaveLength(1);
+    expect(wecomTo('wx-1004')).toHaveLength(0);
+    expect(smsTo(e3.phone!)).toHaveLength(0);
+    expect(await state('e3')).toBeUndefined();
+    expect(await state('e1')).toMatchObject({ phase: 'employee_messaged', employeeChannels: ['wecom', 'sms', 'email'], emergencyChannels: ['sms'], outbox: [] });
+
+    // Running again (another tick, another instance) starts and sends nothing new.
+    const again = await h.runner.tick();
+    expect(again.started).toEqual([]);
+    expect(await h.runner.startEscalationsFromAnomalies({ now })).toEqual([]);
+    expect(smsTo(e1.phone!)).toHaveLength(1);
+    expect(wecomTo('wx-1001')).toHaveLength(1);
+    expect(mailTo('e1001@factory.example')).toHaveLength(1);
+  });
+
+  test('the reply link shows the page, records one answer and stops the chain; reused or forged links are refused', async () => {
+    now = at('09:20');
+    const link = linkIn(smsTo(e1.phone!)[0]!.text);
+    const page = await fetch(link, { signal: AbortSignal.timeout(5000) });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    for (const label of ['我迟到了', '我生病了', '我在休假', '其他']) expect(html).toContain(label);
+    expect(html).toContain('<textarea');
+    const smsDelivery = (await h.notifier.byLogicalIds([`${anomalyId('e1', DATE)}|employee|attempt1`])).find((m) => m.channel === 'sms')!;
+    expect((await h.notifier.get(smsDelivery.id))!.status).toBe('opened');
+
+    const answered = await postReply(link, 'late', '堵车，10 点到');
+    expect(answered.status).toBe(200);
+    expect(answered.html).toContain('已收到您的回复');
+    expect(await state('e1')).toMatchObject({ phase: 'resolved', resolution: { by: 'employee', reason: 'late', note: '堵车，10 点到' } });
+    expect((await h.notifier.history(smsDelivery.id)).map((x) => x.status)).toEqual(['queued', 'sent', 'opened', 'replied']);
+
+    const reused = await postReply(link, 'sick');
+    expect(reused.status).toBe(409);
+    expect(reused.html).toContain('此消息已回复');
+    // The same message's email link is the same question: already answered too.
+    const emailLink = linkIn(mailTo('e1001@factory.example')[0]!.body);
+    expect((await postReply(emailLink, 'other', 'x')).status).toBe(409);
+    expect((await fetch(emailLink, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()))).toContain('此消息已回复');
+
+    const forged = link.slice(0, -2) + (link.endsWith('AA') ? 'BB' : 'AA');
+    expect((await postReply(forged, 'late')).status).toBe(403);
+    expect((await fetch(forged, { signal: AbortSignal.timeout(5000) })).status).toBe(403);
+    expect((await postReply(`${h.url}/reply/garbage`, 'late')).status).toBe(403);
+    // A valid link with no reason picked is a clear 400 page, not a crash.
+    const e2Link = linkIn(smsTo(e2.phone!)[0]!.text);
+    expect((await postReply(e2Link, 'nonsense')).status).toBe(400);
+    expect((await state('e1'))!.timeline.filter((t) => t.type === 'reply')).toHaveLength(1);
+  });
+
+  test('a late punch ends the chain', async () => {
+    await h.put('punches', [punch('e4', '1004', at('09:40'))]);
+    now = at('09:41');
+    await h.runner.tick();
+    expect(await state('e4')).toMatchObject({ phase: 'resolved', resolution: { by: 'punch' } });
+  });
+
+  test('no reply: the emergency contact after the window, then HR with a lost-contact case', async () => {
+    now = at('11:05');
+    await h.runner.tick();
+    expect(smsTo(e2.sensitive.emergencyContacts[0]!.phone)).toHaveLength(0); // window not over (messaged 09:06)
+    now = at('11:07');
+    await h.runner.tick();
+    const toContact = smsTo(e2.sensitive.emergencyContacts[0]!.phone);
+    expect(toContact).toHaveLength(1);
+    expect(toContact[0]!.text).toContain('紧急联系人');
+    expect(toContact[0]!.text).toContain(e2.name);
+    expect(await state('e2')).toMatchObject({ phase: 'emergency_contact_notified' });
+    // Those who answered or punched are left alone.
+    expect(smsTo(e1.sensitive.emergencyContacts[0]!.phone)).toHaveLength(0);
+    expect(smsTo(e4.sensitive.emergencyContacts[0]!.phone)).toHaveLength(0);
+    expect((await h.call('GET', '/escalation/alerts')).body.alerts).toEqual([]);
+
+    now = at('13:08');
+    await h.runner.tick();
+    await h.runner.tick();
+    const s = await state('e2');
+    expect(s).toMatchObject({ phase: 'hr_alerted', case: { id: `lost-contact|e2|${DATE}`, closedAt: null }, outbox: [] });
+    const alerts = (await h.call('GET', '/escalation/alerts')).body.alerts;
+    expect(alerts).toEqual([expect.objectContaining({ anomalyId: anomalyId('e2', DATE), reason: 'lost_contact_case_opened', siteId: 'site-1', acknowledgedAt: null })]);
+    const inbox = (await h.call('GET', '/notifications/in-app')).body.messages;
+    expect(inbox).toEqual([expect.objectContaining({ recipient: 'hr', status: 'delivered', subject: `失联案件：${e2.name}` })]);
+    // Exactly one message per step went out for e2.
+    expect(smsTo(e2.phone!)).toHaveLength(1);
+    expect(smsTo(e2.sensitive.emergencyContacts[0]!.phone)).toHaveLength(1);
+  });
+
+  test('HR works the case: list with timeline and delivery status, contact attempts, known reason, close', async () => {
+    expect((await fetch(`${h.url}/escalation/items`, { signal: AbortSignal.timeout(5000) })).status).toBe(401);
+    const cases = (await h.call('GET', '/escalation/items?status=cases')).body.items;
+    expect(cases.map((c: { anomalyId: string }) => c.anomalyId)).toEqual([anomalyId('e2', DATE)]);
+    expect(cases[0].timeline.map((t: { type: string }) => t.type)).toEqual(['anomaly_detected', 'message_sent', 'message_sent', 'case_opened', 'hr_alerted']);
+    expect(cases[0].messages.map((m: { channel: string; recipientKind: string; status: string }) => `${m.recipientKind}:${m.channel}:${m.status}`).sort()).toEqual([
+      'emergency_contact:sms:sent',
+      'employee:email:sent',
+      'employee:sms:sent',
+      'employee:wecom:sent',
+      'hr:in_app:delivered',
+    ]);
+
+    const path = `/escalation/items/${encodeURIComponent(anomalyId('e2', DATE))}`;
+    const tooEarly = await h.call('POST', `${path}/close`, { outcome: 'dismissal_started' });
+    expect(tooEarly.status).toBe(409);
+    expect((await h.call('POST', `${path}/contact-attempts`, { method: 'carrier-pigeon', reached: false })).status).toBe(400);
+    expect((await h.call('POST', `${path}/contact-attempts`, { method: 'phone', reached: true, note: '母亲接听' })).status).toBe(200);
+    expect((await h.call('POST', `${path}/known-reason`, { reason: '被困传销组织，家属已报警' })).status).toBe(200);
+    const closed = await h.call('POST', `${path}/close`, { outcome: 'reason_confirmed', note: '家属说明情况' });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ phase: 'closed', case: { outcome: 'reason_confirmed', contactAttempts: [expect.objectContaining({ by: 'hr-admin', method: 'phone' })] } });
+    expect((await h.call('GET', `/escalation/items/${encodeURIComponent('anomaly|nobody|2026-03-02')}`)).status).toBe(404);
+
+    const alertId = (await h.call('GET', '/escalation/alerts')).body.alerts[0].id;
+    expect((await h.call('POST', `/escalation/alerts/${encodeURIComponent(alertId)}/acknowledge`)).status).toBe(200);
+    expect((await h.call('GET', '/escalation/alerts')).body.alerts).toEqual([]);
+  });
+
+  test('SMS delivery reports mark the message delivered; a report without the token is refused', async () => {
+    const id = `${anomalyId('e2', DATE)}|emergency|attempt1|sms|0`;
+    const refused = await h.call('POST', '/notifications/sms/delivery-report', { reference: id, status: 'delivered' });
+    expect(refused.status).toBe(401);
+    const ok = await h.call('POST', '/notifications/sms/delivery-report', [{ reference: id, status: 'delivered' }, { providerMessageId: 'unknown', status: 'failed' }], {
+      'x-renshi-report-token': 'report-token-0123456789',
+    });
+    expect(ok.body).toEqual({ matched: 1 });
+    expect((await h.notifier.get(id))!.status).toBe('delivered');
+    const bad = await h.call('POST', '/notifications/sms/delivery-report', { status: 'delivered' }, { 'x-renshi-report-token': 'report-token-0123456789' });
+    expect(bad.status).toBe(400);
+  });
+});
