@@ -24,7 +24,7 @@ import type { Punch } from '#shared/schemas/punch';
 import { localDateTimeOf } from '#shared/time';
 import { openDevice } from './drivers.ts';
 import { instantOfDeviceTime, toPunch } from './punches.ts';
-import type { AttendanceDevice, DeviceEndpoint } from './types.ts';
+import type { AttendanceDevice, DeviceEndpoint, DeviceRecord } from './types.ts';
 
 export type PunchSink = (deviceId: string, punches: Punch[]) => Promise<void>;
 
@@ -47,7 +47,12 @@ interface CursorState {
   /** [punch id, instant] of punches delivered at or after (cursor - overlap). */
   recent: [string, number][];
   serialNumber: string | null;
+  /** Drivers that read the whole log: how many records it held, and the key of the last one. */
+  position: number;
+  anchor: string | null;
 }
+
+const recordKey = (r: DeviceRecord) => `${r.pin}|${r.localTime}|${r.verifyMode}|${r.punchState}`;
 
 type DeviceConfig = Pick<Device, 'id' | 'name' | 'driver' | 'host' | 'port' | 'transport' | 'commKey' | 'serialNumber' | 'pollIntervalMinutes' | 'enabled'>;
 
@@ -194,17 +199,29 @@ export class DevicePoller {
       status.skewMs = deviceInstant === null ? null : deviceInstant - this.now();
       this.setAlert(status, 'clock-skew', status.skewMs !== null && Math.abs(status.skewMs) > (this.opts.skewAlertMs ?? 2 * 60_000));
 
-      const state = this.cursors[id] ?? { cursor: null, recent: [], serialNumber: serial };
-      const cursorInstant = state.cursor ? instantOfDeviceTime(state.cursor) : null;
-      const sinceLocal = cursorInstant === null ? undefined : localDateTimeOf(cursorInstant - this.overlapMs);
-      const records = await device.records(sinceLocal ? { sinceLocal } : {});
+      const state: CursorState = this.cursors[id] ?? { cursor: null, recent: [], serialNumber: serial, position: 0, anchor: null };
+      let records: DeviceRecord[];
+      let candidates: DeviceRecord[];
+      if (device.readsWholeLog) {
+        // The whole log arrives in the order it was written: what lies past the remembered position is new,
+        // whatever its timestamp (a device clock corrected backwards writes "old" times). If the record at
+        // the position changed, the log was cleared or rotated: consider all of it (ids keep it idempotent).
+        records = await device.records();
+        const anchored = state.position > 0 && records.length >= state.position && recordKey(records[state.position - 1]!) === state.anchor;
+        candidates = anchored ? records.slice(state.position) : records;
+      } else {
+        const cursorInstant = state.cursor ? instantOfDeviceTime(state.cursor) : null;
+        const sinceLocal = cursorInstant === null ? undefined : localDateTimeOf(cursorInstant - this.overlapMs);
+        records = await device.records(sinceLocal ? { sinceLocal } : {});
+        candidates = records;
+      }
 
       const receivedAt = this.now();
       const known = new Set(state.recent.map(([pid]) => pid));
       const fresh = new Map<string, Punch>();
       let skipped = 0;
       let maxTime = state.cursor;
-      for (const r of records) {
+      for (const r of candidates) {
         const punch = toPunch(serial, r, 'device-pull', receivedAt);
         if (!punch) {
           skipped++;
@@ -230,7 +247,8 @@ export class DevicePoller {
       const recent = new Map<string, number>();
       for (const [pid, at] of state.recent) if (at >= windowStart) recent.set(pid, at);
       for (const p of punches) if (p.at >= windowStart) recent.set(p.id, p.at);
-      this.cursors[id] = { cursor: maxTime, recent: [...recent], serialNumber: serial };
+      const last = device.readsWholeLog ? records.at(-1) : undefined;
+      this.cursors[id] = { cursor: maxTime, recent: [...recent], serialNumber: serial, position: last ? records.length : 0, anchor: last ? recordKey(last) : null };
       await this.save();
 
       status.state = 'ok';
@@ -273,7 +291,13 @@ export class DevicePoller {
           const c = v as Partial<CursorState>;
           if (c && (typeof c.cursor === 'string' || c.cursor === null) && Array.isArray(c.recent)) {
             const recent = c.recent.filter((x): x is [string, number] => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number');
-            this.cursors[id] = { cursor: c.cursor, recent, serialNumber: typeof c.serialNumber === 'string' ? c.serialNumber : null };
+            this.cursors[id] = {
+              cursor: c.cursor,
+              recent,
+              serialNumber: typeof c.serialNumber === 'string' ? c.serialNumber : null,
+              position: Number.isInteger(c.position) && c.position! >= 0 ? c.position! : 0,
+              anchor: typeof c.anchor === 'string' ? c.anchor : null,
+            };
           }
         }
       }

@@ -47,6 +47,8 @@ export interface DeviceRecord {
 
 export interface AttendanceDevice {
   readonly driver: DriverName;
+  /** True when records() always returns the whole log in the order the device wrote it. */
+  readonly readsWholeLog: boolean;
   connect(): Promise<void>;
   info(): Promise<DeviceInfo>;
   users(): Promise<DeviceUser[]>;

@@ -20,6 +20,7 @@ const LATEST = '2099-12-31 23:59:59';
 
 export class HanvonClient implements AttendanceDevice {
   readonly driver = 'hanvon' as const;
+  readonly readsWholeLog = false;
   private readonly timeoutMs: number;
   private readonly decoder: TextDecoder;
 

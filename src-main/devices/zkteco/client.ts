@@ -61,6 +61,7 @@ interface Waiter {
 
 export class ZkClient implements AttendanceDevice {
   readonly driver = 'zkteco' as const;
+  readonly readsWholeLog = true;
   private transport: ZkTransport | null = null;
   private sessionId = 0;
   private replyId = 0;

@@ -110,6 +110,30 @@ describe('device poller', () => {
     expect(s.byId.size).toBe(401);
   });
 
+  it('ZKTeco: delivers records written after a clock correction, and after the log was cleared', async () => {
+    const sim = await zk();
+    const s = store();
+    const poller = new DevicePoller({ dataDir: dir, onPunches: s.sink });
+    await poller.configure([device('d1', sim.address)]);
+    const { cursor } = await poller.pullNow('d1');
+
+    // the device clock was an hour fast and has been corrected: the next punch is stamped before the cursor
+    const early = localDateTimeOf(new Date(cursor!.replace(' ', 'T') + '+08:00').getTime() - 60 * 60_000);
+    sim.punch('E0011', early);
+    expect(await poller.pullNow('d1')).toMatchObject({ delivered: 1, cursor });
+    expect(s.batches.at(-1)!.map((p) => [p.pin, p.deviceLocalTime])).toEqual([['E0011', early]]);
+
+    // someone cleared the log at the terminal; new punches start a fresh log
+    sim.records = [];
+    sim.touch();
+    sim.punch('E0012', '2026-12-01 08:00:00');
+    sim.punch('E0013', '2026-12-01 08:00:05');
+    const after = await poller.pullNow('d1');
+    expect(after.delivered).toBe(2);
+    expect(s.byId.size).toBe(403);
+    expect((await poller.pullNow('d1')).delivered).toBe(0);
+  });
+
   it('raises clock-skew and unreachable alerts', async () => {
     const sim = await zk(undefined, { clockSkewMs: 15 * 60_000 });
     let now = Date.now();
