@@ -7,6 +7,7 @@ import { SyncStatusBadge } from '../components/sync-status-badge.tsx';
 import { EmployeeDetailPage } from '../features/employees/employee-detail.tsx';
 import { EmployeeDirectory } from '../features/employees/employee-directory.tsx';
 import { EmployeeFormPage } from '../features/employees/employee-form.tsx';
+import { AttendancePage } from '../features/attendance/attendance-page.tsx';
 import { DeviceSync } from '../features/devices/device-sync-mount.tsx';
 import { DevicesPage } from '../features/devices/devices-page.tsx';
 import { ImportPage } from '../features/import-export/import-page.tsx';
@@ -63,7 +64,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
   {
     section: 'nav.sectionOps',
     items: [
-      { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} /> },
+      { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} />, path: '/attendance' },
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} /> },
       { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
@@ -152,6 +153,8 @@ function Screen({ route }: { route: Route }) {
       return <OrgPage />;
     case 'import':
       return <ImportPage />;
+    case 'attendance':
+      return <AttendancePage />;
     case 'devices':
       return <DevicesPage />;
     case 'employees':
