@@ -167,8 +167,10 @@ export class ZkClient implements AttendanceDevice {
       this.waiter = null;
       clearTimeout(w.timer);
       w.resolve(packet);
-    } else {
+    } else if (this.queue.length < 4096) {
       this.queue.push(packet);
+    } else {
+      this.fail(protocolError('device sends packets nobody asked for'));
     }
   }
 
