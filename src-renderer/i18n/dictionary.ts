@@ -25,6 +25,15 @@ const zhCN = {
 
   'sync.local': '本地模式',
   'sync.localHint': '数据仅保存在本机，尚未连接同步服务器',
+  'sync.notConnected': '未连接服务器',
+  'sync.offline': '离线',
+  'sync.pending': '待同步',
+  'sync.syncing': '同步中',
+  'sync.synced': '已同步',
+  'sync.server': '服务器',
+  'sync.embedded': '本机运行',
+  'sync.lastSync': '上次同步',
+  'sync.lastError': '最近问题',
 
   'common.save': '保存',
   'common.cancel': '取消',
@@ -193,6 +202,15 @@ const zhCN = {
   'imp.again': '继续导入其他文件',
   'imp.viewDirectory': '查看员工档案',
   'imp.emptyFile': '文件中没有数据行',
+  'imp.moreErrors': '另有 {count} 处错误未列出',
+  'imp.rulesTitle': '填写说明',
+  'imp.ruleRequired': '必填列：工号、姓名、部门、入职日期',
+  'imp.ruleOrg': '部门、厂区可填名称或编码；厂区留空时使用部门所属厂区',
+  'imp.ruleDate': '日期可写作 2024-03-01、2024/3/1 或 2024年3月1日',
+  'imp.ruleStatus': '状态可填：试用期、在职、休假中、中止、擅自离岗、已离职；留空视为在职',
+  'imp.ruleUnique': '工号不能与已有员工或文件中其他行重复',
+  'imp.ruleAtomic': '任何一行有错，整个文件都不会导入，请修改后重新选择',
+  'imp.columnsTitle': '可识别的列',
 
   'err.required': '必填',
   'err.tooLong': '不能超过 {max} 个字符',
@@ -219,6 +237,7 @@ const zhCN = {
   'err.duplicateInFile': '工号「{value}」在文件第 {row} 行重复',
   'err.duplicateExisting': '工号「{value}」已存在（{name}）',
   'err.missingColumn': '缺少必需的列「{column}」',
+  'err.siteNeeded': '「{department}」不限厂区，请填写厂区',
   'err.salary': '月薪应为不小于 0 的金额',
 
   // ---- attendance & device screens (own file)
@@ -247,6 +266,15 @@ const en: Record<MessageKey, string> = {
 
   'sync.local': 'Local only',
   'sync.localHint': 'Data is stored on this computer only; no sync server connected yet',
+  'sync.notConnected': 'Not connected',
+  'sync.offline': 'Offline',
+  'sync.pending': 'pending',
+  'sync.syncing': 'Syncing',
+  'sync.synced': 'Synced',
+  'sync.server': 'Server',
+  'sync.embedded': 'on this computer',
+  'sync.lastSync': 'Last sync',
+  'sync.lastError': 'Latest problem',
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',
@@ -415,6 +443,15 @@ const en: Record<MessageKey, string> = {
   'imp.again': 'Import another file',
   'imp.viewDirectory': 'Go to employees',
   'imp.emptyFile': 'The file has no data rows',
+  'imp.moreErrors': '{count} more problems not listed',
+  'imp.rulesTitle': 'How to fill in the file',
+  'imp.ruleRequired': 'Required columns: employee no., name, department, hire date',
+  'imp.ruleOrg': 'Department and site by name or code; a blank site means the department\'s site',
+  'imp.ruleDate': 'Dates as 2024-03-01, 2024/3/1 or 2024年3月1日',
+  'imp.ruleStatus': 'Status: probation, active, on_leave, suspended, absent_without_leave, terminated (or the Chinese labels); blank means active',
+  'imp.ruleUnique': 'Employee numbers must not repeat in the file or match existing employees',
+  'imp.ruleAtomic': 'If any row has a problem, nothing from the file is imported',
+  'imp.columnsTitle': 'Recognised columns',
 
   'err.required': 'Required',
   'err.tooLong': 'At most {max} characters',
@@ -441,6 +478,7 @@ const en: Record<MessageKey, string> = {
   'err.duplicateInFile': 'Employee no. "{value}" repeats row {row}',
   'err.duplicateExisting': 'Employee no. "{value}" already exists ({name})',
   'err.missingColumn': 'Required column "{column}" is missing',
+  'err.siteNeeded': '"{department}" is not tied to one site; fill in the site',
   'err.salary': 'Salary must be an amount of at least 0',
 
   // ---- attendance & device screens (own file)

@@ -227,7 +227,7 @@ export function mapEmployeeRows(sheet: Cell[][], ctx: ImportContext): ImportResu
     const site = text('site') ? findOrg(ctx.sites, text('site')) : undefined;
     if (text('site') && !site) problem('site', 'unknownSite', { value: text('site') });
     const siteId = site?.id ?? (text('site') ? undefined : (department?.siteId ?? undefined));
-    if (!text('site') && department && !department.siteId) problem('site', 'required');
+    if (!text('site') && department && !department.siteId) problem('site', 'siteNeeded', { department: department.name });
 
     let status: EmployeeStatus | undefined;
     if (text('status')) {

@@ -29,6 +29,7 @@ export const FIELD_ISSUE_CODES = [
   'duplicateInFile',
   'duplicateExisting',
   'missingColumn',
+  'siteNeeded',
   'salary',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];

@@ -1,4 +1,4 @@
-import { Alert, Badge, Box, Button, FileButton, Group, Paper, ScrollArea, SimpleGrid, Stack, Switch, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
+import { Alert, Badge, Box, Button, FileButton, Group, List, Paper, ScrollArea, SimpleGrid, Stack, Switch, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -106,11 +106,36 @@ export function ImportPage() {
               </ThemeIcon>
               <Text fw={500}>{state.step === 'reading' ? t('imp.parsing') : t('imp.drop')}</Text>
               {picker(t('imp.pick'))}
-              <Text size="xs" c="dimmed" ta="center" maw={720} mt="sm">
-                {IMPORT_FIELDS.map((f) => (IMPORT_COLUMNS[f].required ? `${lang === 'en' ? IMPORT_COLUMNS[f].en : IMPORT_COLUMNS[f].zh}*` : lang === 'en' ? IMPORT_COLUMNS[f].en : IMPORT_COLUMNS[f].zh)).join(' · ')}
-              </Text>
             </Stack>
           </Paper>
+        )}
+
+        {state.step === 'pick' && (
+          <SimpleGrid cols={2} spacing="md">
+            <Paper withBorder radius="md" p="md">
+              <Text fw={600} size="sm" mb="xs">
+                {t('imp.rulesTitle')}
+              </Text>
+              <List size="sm" spacing={6} c="dark.5">
+                {(['imp.ruleRequired', 'imp.ruleOrg', 'imp.ruleDate', 'imp.ruleStatus', 'imp.ruleUnique', 'imp.ruleAtomic'] as const).map((k) => (
+                  <List.Item key={k}>{t(k)}</List.Item>
+                ))}
+              </List>
+            </Paper>
+            <Paper withBorder radius="md" p="md">
+              <Text fw={600} size="sm" mb="xs">
+                {t('imp.columnsTitle')}
+              </Text>
+              <Group gap={6}>
+                {IMPORT_FIELDS.map((f) => (
+                  <Badge key={f} variant={IMPORT_COLUMNS[f].required ? 'light' : 'outline'} color={IMPORT_COLUMNS[f].required ? 'blue' : 'gray'} radius="sm" fw={500} style={{ textTransform: 'none' }}>
+                    {lang === 'en' ? IMPORT_COLUMNS[f].en : IMPORT_COLUMNS[f].zh}
+                    {IMPORT_COLUMNS[f].required ? ' *' : ''}
+                  </Badge>
+                ))}
+              </Group>
+            </Paper>
+          </SimpleGrid>
         )}
 
         {state.step === 'preview' && (
@@ -208,13 +233,20 @@ function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, 
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {result.issues.map((i, n) => (
+                {result.issues.slice(0, PREVIEW_LIMIT).map((i, n) => (
                   <Table.Tr key={n} data-testid="import-error">
                     <Table.Td>{i.row}</Table.Td>
                     <Table.Td>{i.column}</Table.Td>
                     <Table.Td c="red.8">{issueMessage(t, i)}</Table.Td>
                   </Table.Tr>
                 ))}
+                {result.issues.length > PREVIEW_LIMIT && (
+                  <Table.Tr>
+                    <Table.Td colSpan={3} c="dimmed">
+                      {t('imp.moreErrors', { count: result.issues.length - PREVIEW_LIMIT })}
+                    </Table.Td>
+                  </Table.Tr>
+                )}
               </Table.Tbody>
             </Table>
           </ScrollArea.Autosize>

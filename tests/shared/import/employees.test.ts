@@ -83,7 +83,7 @@ const withCell = (i: number, v: Cell) => good.map((c, j) => (j === i ? v : c));
 const BAD_ROWS: BadCase[] = [
   { name: 'unknown department', row: withCell(2, '财务部'), expect: [{ column: '部门', code: 'unknownDepartment', params: { value: '财务部' } }] },
   { name: 'unknown site', row: withCell(3, '三厂'), expect: [{ column: '厂区', code: 'unknownSite', params: { value: '三厂' } }] },
-  { name: 'department without a site and no site given', row: ['C001', '赵敏', '品质部', '', '2024-01-01', '', '', '', '', '', ''], expect: [{ column: '厂区', code: 'required' }] },
+  { name: 'department without a site and no site given', row: ['C001', '赵敏', '品质部', '', '2024-01-01', '', '', '', '', '', ''], expect: [{ column: '厂区', code: 'siteNeeded', params: { department: '品质部' } }] },
   { name: 'missing name', row: withCell(1, ''), expect: [{ column: '姓名', code: 'required' }] },
   { name: 'impossible date', row: withCell(4, '2023-02-29'), expect: [{ column: '入职日期（YYYY-MM-DD）', code: 'realDate' }] },
   { name: 'date in words', row: withCell(4, '去年三月'), expect: [{ column: '入职日期（YYYY-MM-DD）', code: 'date' }] },
