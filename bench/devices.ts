@@ -7,6 +7,10 @@
  * times are formatted once per record); the public clients build their own record objects.
  */
 import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevicePoller } from '../src-main/devices/poller.ts';
 import { toPunch } from '../src-main/devices/punches.ts';
 import { ZkClient } from '../src-main/devices/zkteco/client.ts';
 import { forEachAttendance } from '../src-main/devices/zkteco/records.ts';
@@ -136,6 +140,20 @@ export async function benchDevices(): Promise<void> {
     for (const r of got) if (toPunch('BENCH001', r, 'device-pull', now)) kept++;
     const ms = performance.now() - t0;
     console.log(`records -> Punch documents   ${ms.toFixed(0).padStart(6)} ms  ${Math.round(kept / (ms / 1000)).toLocaleString('en').padStart(10)} punches/s`);
+
+    // End to end: the poller's first pull (device info, whole log, Punch documents, dedup, sink, cursor file).
+    const dataDir = mkdtempSync(join(tmpdir(), 'renshi-bench-devices-'));
+    try {
+      let delivered = 0;
+      const poller = new DevicePoller({ dataDir, onPunches: async (_id, punches) => void (delivered += punches.length) });
+      await poller.configure([{ id: 'bench', name: 'bench', driver: 'zkteco', host, port, transport: 'tcp', commKey: 0, serialNumber: '', pollIntervalMinutes: 5, enabled: true }]);
+      const tq = performance.now();
+      await poller.pullNow('bench');
+      const pullMs = performance.now() - tq;
+      console.log(`poller first pull -> sink      ${pullMs.toFixed(0).padStart(6)} ms  ${Math.round(delivered / (pullMs / 1000)).toLocaleString('en').padStart(10)} punches/s`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   } finally {
     await sim.stop();
   }
