@@ -4,6 +4,7 @@ import { authRoutes, registerAuthGuard } from './auth/routes.ts';
 import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
+import { registerEscalation } from './escalation/module.ts';
 import { registerCors } from './http/cors.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { ChangeFeed } from './sync/feed.ts';
@@ -28,6 +29,7 @@ export async function buildApp({ db, logger = false }: { db: Database; logger?: 
   syncRoutes(app, sync);
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
+  await registerEscalation(app, { db });
   app.addHook('onClose', async () => feed.stop());
   return { app, auth, feed };
 }
