@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { RenshiProvider } from './app/context.tsx';
 import { getBridge } from './bridge/web-bridge.ts';
+import { SyncProvider } from './sync/sync-provider.tsx';
 import { AuditLog } from './db/audit-log.ts';
 import { openRenshiDatabase } from './db/database.ts';
 import { seedDemoIfEmpty } from './db/demo-seed.ts';
@@ -17,7 +18,9 @@ async function boot() {
   if (info.demoData) await seedDemoIfEmpty({ db, audit, actor }, { employees: info.demoEmployees });
   createRoot(document.getElementById('root')!).render(
     <RenshiProvider value={{ api, info, db, audit, actor }}>
-      <App />
+      <SyncProvider>
+        <App />
+      </SyncProvider>
     </RenshiProvider>,
   );
 }

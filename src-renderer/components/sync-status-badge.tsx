@@ -1,17 +1,59 @@
-import { Badge, Tooltip } from '@mantine/core';
-import { IconCloudOff } from '@tabler/icons-react';
+import { Badge, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCloudCheck, IconCloudOff, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
 import { useT } from '../i18n/i18n.tsx';
+import { useSync } from '../sync/sync-provider.tsx';
 
-/**
- * Header slot for replication status. Until the sync client lands it states the truth: data is local only.
- * The sync work replaces the body with the live status (connected / syncing / offline, pending changes).
- */
+const time = (ms: number) => new Date(ms).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+
+/** Header indicator: online/offline, pending changes, last sync and the latest problem. */
 export function SyncStatusBadge() {
   const t = useT();
+  const { session, status } = useSync();
+  let color = 'gray';
+  let icon = <IconCloudOff size={12} />;
+  let label = t('sync.local');
+  const lines: string[] = [];
+  if (session?.mode === 'offline' || !session) {
+    lines.push(t('sync.localHint'));
+  } else if (!session.token) {
+    color = 'orange';
+    label = t('sync.notConnected');
+    lines.push(session.problem ?? '');
+  } else if (status) {
+    if (!status.online) {
+      color = 'orange';
+      label = status.pendingChanges > 0 ? `${t('sync.offline')} · ${t('sync.pending')} ${status.pendingChanges}` : t('sync.offline');
+    } else if (status.active || status.pendingChanges > 0) {
+      color = 'blue';
+      icon = status.active ? <IconRefresh size={12} /> : <IconCloudUpload size={12} />;
+      label = status.pendingChanges > 0 ? `${t('sync.syncing')} · ${status.pendingChanges}` : t('sync.syncing');
+    } else {
+      color = 'teal';
+      icon = <IconCloudCheck size={12} />;
+      label = t('sync.synced');
+    }
+    lines.push(`${t('sync.server')}: ${session.serverUrl ?? ''}${session.mode === 'embedded' ? ` (${t('sync.embedded')})` : ''}`);
+    if (status.lastSyncAt) lines.push(`${t('sync.lastSync')}: ${time(status.lastSyncAt)}`);
+    const latest = status.errors[0];
+    if (latest) lines.push(`${t('sync.lastError')}: ${latest.message}`);
+  }
   return (
-    <Tooltip label={t('sync.localHint')} withArrow>
-      <Badge data-testid="sync-status" variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }} fw={500} leftSection={<IconCloudOff size={12} />}>
-        {t('sync.local')}
+    <Tooltip
+      withArrow
+      multiline
+      w={320}
+      label={
+        <Stack gap={2}>
+          {lines.filter(Boolean).map((l) => (
+            <Text key={l} size="xs">
+              {l}
+            </Text>
+          ))}
+        </Stack>
+      }
+    >
+      <Badge data-testid="sync-status" data-state={color} variant="light" color={color} radius="sm" style={{ textTransform: 'none' }} fw={500} leftSection={icon}>
+        {label}
       </Badge>
     </Tooltip>
   );

@@ -64,3 +64,15 @@ test('the server answers CORS preflights from a terminal page without a token', 
   const unauthenticated = await fetch(`${serverUrl}/sync/employees/pull`, { headers: { origin: host.url } });
   expect(unauthenticated.status).toBe(401);
 });
+
+test('the live pull-stream answers CORS too (it writes its own headers)', async () => {
+  const { serverUrl, token } = (await call('syncSession')).data;
+  const controller = new AbortController();
+  const res = await fetch(`${serverUrl}/sync/org/pull-stream`, {
+    headers: { origin: host.url, authorization: `Bearer ${token}`, 'x-renshi-protocol': '1' },
+    signal: controller.signal,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('access-control-allow-origin')).toBe(host.url);
+  controller.abort();
+});

@@ -1,0 +1,48 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { CollectionName } from '#shared/collections';
+import type { SyncSession } from '#shared/ipc/contract';
+import { useRenshi } from '../app/context.tsx';
+import { startReplication, type ReplicationHandle } from './replication.ts';
+import type { SyncStatus } from './status.ts';
+
+export type SyncState = { session: SyncSession | null; status: SyncStatus | null; restart: () => void };
+
+const Ctx = createContext<SyncState>({ session: null, status: null, restart: () => {} });
+
+/**
+ * Starts replication with whatever server the main process says this terminal uses, and restarts it when
+ * the operator signs in elsewhere. Without a session the app simply keeps working locally.
+ */
+export function SyncProvider({ children }: { children: ReactNode }) {
+  const { api, db } = useRenshi();
+  const [session, setSession] = useState<SyncSession | null>(null);
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let handle: ReplicationHandle | null = null;
+    let cancelled = false;
+    let unsubscribe = () => {};
+    api
+      .syncSession({})
+      .then((s) => {
+        if (cancelled) return;
+        setSession(s);
+        if (!s.token || !s.serverUrl) return setStatus(null);
+        const access = (s.principal?.access ?? {}) as Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
+        handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access });
+        const sub = handle.status$.subscribe(setStatus);
+        unsubscribe = () => sub.unsubscribe();
+      })
+      .catch((err: unknown) => setSession({ mode: 'offline', serverUrl: null, token: null, principal: null, problem: err instanceof Error ? err.message : String(err) }));
+    return () => {
+      cancelled = true;
+      unsubscribe();
+      void handle?.stop();
+    };
+  }, [api, db, generation]);
+
+  return <Ctx.Provider value={{ session, status, restart: () => setGeneration((g) => g + 1) }}>{children}</Ctx.Provider>;
+}
+
+export const useSync = () => useContext(Ctx);
