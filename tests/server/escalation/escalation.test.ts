@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openDatabase } from '../../../src-server/db/database.ts';
+import { dropSchema, PG_URL, postgresAvailable, testSchema, type Backend } from '../support/backends.ts';
 import { anomalyId } from '#shared/attendance/anomalies';
 import { instantOf } from '#shared/time';
 import { startHttpPeers, startSmtpPeer, type HttpPeers } from '../notifications/peers.ts';
 import { DAY_SHIFT, employee, linkIn, postReply, punch, SITE, startHarness, type Harness } from './harness.ts';
 
 /**
- * Story 1 end to end on the server, Monday 2026-03-02, day shift 09:00 + 5 min grace, 120 min window:
+ * Story 1 end to end on the server (PGlite in memory, and real PostgreSQL when one answers), Monday 2026-03-02, day shift 09:00 + 5 min grace, 120 min window:
  * e1 answers the link, e2 never answers (emergency contact, then HR and a lost-contact case), e3 punched
  * on time, e4 punches late. Time moves only when the test sets `now`.
  */
@@ -26,20 +28,26 @@ const wecomTo = (user: string) => peers.state.wecom.filter((m) => m.touser === u
 const mailTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
 const state = async (employeeId: string) => (await h.runner.repository.load(anomalyId(employeeId, DATE)))?.state;
 
-beforeAll(async () => {
-  [peers, smtp] = await Promise.all([startHttpPeers(), startSmtpPeer()]);
-  h = await startHarness({ peers, smtpPort: smtp.port, clock: () => now });
-  await h.put('org', [SITE]);
-  await h.put('settings', [DAY_SHIFT]);
-  await h.put('employees', [e1, e2, e3, e4]);
-  await h.put('punches', [punch('e3', '1003', at('08:55'))]);
-});
-afterAll(async () => {
-  await h?.close();
-  await Promise.all([peers?.close(), smtp?.close()]);
-});
+const backends: Backend[] = ['pglite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
 
-describe('missed-punch early warning', () => {
+describe.each(backends)('missed-punch early warning on %s', (backend) => {
+  const schema = testSchema();
+  beforeAll(async () => {
+    now = at('08:00');
+    [peers, smtp] = await Promise.all([startHttpPeers(), startSmtpPeer()]);
+    const db = backend === 'postgres' ? await openDatabase({ databaseUrl: PG_URL, schema }) : undefined;
+    h = await startHarness({ peers, smtpPort: smtp.port, clock: () => now, db });
+    await h.put('org', [SITE]);
+    await h.put('settings', [DAY_SHIFT]);
+    await h.put('employees', [e1, e2, e3, e4]);
+    await h.put('punches', [punch('e3', '1003', at('08:55'))]);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await Promise.all([peers?.close(), smtp?.close()]);
+    if (backend === 'postgres') await dropSchema(schema);
+  });
+
   test('nothing starts before shift start + grace', async () => {
     now = at('09:04');
     const result = await h.runner.tick();
