@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
 import { RenshiError } from '#shared/errors';
-import { PullQuery, PushRequest, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type StreamEvent } from '#shared/sync/protocol';
+import { PullQuery, PushRequest, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type MuxStreamEvent, type StreamEvent } from '#shared/sync/protocol';
 import { principalOf } from '../auth/routes.ts';
 import { parseInput } from '../http/errors.ts';
 import type { SyncService } from './service.ts';
@@ -48,25 +48,47 @@ export function syncRoutes(app: FastifyInstance, sync: SyncService): void {
       return sync.push({ principal: principalOf(request), collection, rows });
     });
 
+    scope.get('/sync/pull-stream', async (request, reply) => {
+      const wanted = String((request.query as { collections?: unknown }).collections ?? '').split(',').filter(Boolean);
+      const collections = wanted.map((c) => collectionOf({ params: { collection: c } } as FastifyRequest));
+      if (collections.length === 0) throw new RenshiError('validation-failed', 'name the collections to stream: ?collections=a,b');
+      const send = (event: MuxStreamEvent) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      const principal = principalOf(request);
+      const unsubscribes: (() => void)[] = [];
+      try {
+        for (const collection of new Set(collections)) {
+          unsubscribes.push(await sync.subscribe(principal, collection, (documents, checkpoint) => send({ type: 'changes', collection, documents, checkpoint })));
+        }
+      } catch (err) {
+        for (const u of unsubscribes) u();
+        throw err;
+      }
+      openStream(request, reply, () => send({ type: 'resync' }), () => unsubscribes.forEach((u) => u()));
+    });
+
     scope.get('/sync/:collection/pull-stream', async (request, reply) => {
       const collection = collectionOf(request);
       const send = (event: StreamEvent) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       const unsubscribe = await sync.subscribe(principalOf(request), collection, (documents, checkpoint) => send({ type: 'changes', documents, checkpoint }));
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      // Subscribed before this RESYNC: the replica's re-pull plus the live events cover every change.
-      send({ type: 'resync' });
-      const heartbeat = setInterval(() => reply.raw.write(': ping\n\n'), HEARTBEAT_MS);
-      streams.add(reply);
-      const close = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        streams.delete(reply);
-      };
-      request.raw.on('close', close);
-      reply.raw.on('error', close);
+      openStream(request, reply, () => send({ type: 'resync' }), unsubscribe);
     });
   });
+
+  function openStream(request: FastifyRequest, reply: FastifyReply, resync: () => void, unsubscribe: () => void): void {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // Subscribed before this RESYNC: the replica's re-pull plus the live events cover every change.
+    resync();
+    const heartbeat = setInterval(() => reply.raw.write(': ping\n\n'), HEARTBEAT_MS);
+    streams.add(reply);
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(reply);
+    };
+    request.raw.on('close', close);
+    reply.raw.on('error', close);
+  }
 
   app.addHook('preClose', async () => {
     for (const reply of streams) reply.raw.end();

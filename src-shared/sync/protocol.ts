@@ -96,6 +96,17 @@ export const StreamEvent = z.discriminatedUnion('type', [
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
+/**
+ * The multiplexed live stream (`GET /sync/pull-stream?collections=a,b`): one connection for every
+ * collection, because browsers allow only ~6 HTTP/1.1 connections per server and six per-collection
+ * streams would leave none for pushes. A RESYNC applies to every collection on the stream.
+ */
+export const MuxStreamEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('changes'), collection: z.string(), documents: z.array(WireDocument), checkpoint: SyncCheckpoint }),
+  z.object({ type: z.literal('resync') }),
+]);
+export type MuxStreamEvent = z.infer<typeof MuxStreamEvent>;
+
 /** Error body of every non-2xx answer. */
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

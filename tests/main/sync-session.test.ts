@@ -76,3 +76,26 @@ test('the live pull-stream answers CORS too (it writes its own headers)', async 
   expect(res.headers.get('access-control-allow-origin')).toBe(host.url);
   controller.abort();
 });
+
+test('one multiplexed live stream carries every collection, starting with a RESYNC', async () => {
+  const { serverUrl, token } = (await call('syncSession')).data;
+  const auth = { authorization: `Bearer ${token}`, 'x-renshi-protocol': '1' };
+  const controller = new AbortController();
+  const res = await fetch(`${serverUrl}/sync/pull-stream?collections=org,settings`, { headers: auth, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  let text = '';
+  const readUntil = async (needle: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!text.includes(needle) && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+  };
+  await readUntil('"type":"resync"');
+  const site = { id: 'site-mux', kind: 'site', name: '测试厂', code: 'MX', address: '', escalationWindowMinutes: 120, updatedAt: 1, _deleted: false };
+  const push = await fetch(`${serverUrl}/sync/org/push`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify([{ newDocumentState: site, assumedMasterState: null }]) });
+  expect(push.status).toBe(200);
+  await readUntil('site-mux');
+  expect(text).toContain('"collection":"org"');
+  controller.abort();
+  const unknown = await fetch(`${serverUrl}/sync/pull-stream?collections=org,nonsense`, { headers: auth });
+  expect(unknown.status).toBe(404);
+});
