@@ -72,10 +72,12 @@ export function escalationRoutes(app: FastifyInstance, { runner, notifier }: { r
   action('close', CloseBody, (b, by) => ({ type: 'close_case', by, outcome: b.outcome, note: b.note }));
   action('resolve', ResolveBody, (b, by) => ({ type: 'hr_resolve', by, note: b.note }));
 
+  // Site terminals and site admins poll this to raise a desktop notification, so they see their site's alerts.
   app.get('/escalation/alerts', async (request) => {
-    requireRole(request, 'admin', 'hr');
+    const principal = requireRole(request, 'admin', 'hr', 'site_admin', 'terminal');
     const q = parseInput(AlertsQuery, request.query, 'query');
-    return { alerts: await runner.repository.alerts({ siteId: null, open: q.open === '1', limit: q.limit }) };
+    const siteId = principal.role === 'site_admin' || principal.role === 'terminal' ? principal.siteId : null;
+    return { alerts: await runner.repository.alerts({ siteId, open: q.open === '1', limit: q.limit }) };
   });
 
   app.post<{ Params: { id: string } }>('/escalation/alerts/:id/acknowledge', async (request) => {

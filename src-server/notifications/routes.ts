@@ -101,9 +101,10 @@ export async function notificationRoutes(app: FastifyInstance, opts: Notificatio
     });
 
     scope.get('/notifications/in-app', async (request) => {
-      const principal = requireRole(request, 'admin', 'hr', 'site_admin');
+      const principal = requireRole(request, 'admin', 'hr', 'site_admin', 'terminal');
       const { limit } = parseInput(InboxQuery, request.query, 'query');
-      const messages = await notifier.inbox('hr', principal.role === 'site_admin' ? principal.siteId : null, limit);
+      const siteBound = principal.role === 'site_admin' || principal.role === 'terminal';
+      const messages = await notifier.inbox('hr', siteBound ? principal.siteId : null, limit);
       return { messages };
     });
 

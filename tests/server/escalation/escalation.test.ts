@@ -146,6 +146,13 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     expect(s).toMatchObject({ phase: 'hr_alerted', case: { id: `lost-contact|e2|${DATE}`, closedAt: null }, outbox: [] });
     const alerts = (await h.call('GET', '/escalation/alerts')).body.alerts;
     expect(alerts).toEqual([expect.objectContaining({ anomalyId: anomalyId('e2', DATE), reason: 'lost_contact_case_opened', siteId: 'site-1', acknowledgedAt: null })]);
+    // The site's terminals see the alert (to raise a desktop notification); another site's do not.
+    const terminal = async (siteId: string) => (await h.call('POST', '/terminals', { name: `前台-${siteId}`, siteId })).body.token as string;
+    const [here, elsewhere] = [await terminal('site-1'), await terminal('site-2')];
+    expect((await h.call('GET', '/escalation/alerts', undefined, {}, here)).body.alerts).toHaveLength(1);
+    expect((await h.call('GET', '/escalation/alerts', undefined, {}, elsewhere)).body.alerts).toEqual([]);
+    expect((await h.call('GET', '/notifications/in-app', undefined, {}, here)).body.messages).toHaveLength(1);
+    expect((await h.call('GET', '/escalation/items', undefined, {}, here)).status).toBe(403);
     const inbox = (await h.call('GET', '/notifications/in-app')).body.messages;
     expect(inbox).toEqual([expect.objectContaining({ recipient: 'hr', status: 'delivered', subject: `失联案件：${e2.name}` })]);
     // Exactly one message per step went out for e2.

@@ -48,10 +48,10 @@ export async function startHarness({ peers, smtpPort, clock, dataDir, db: given 
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const { token } = await auth.login({ ...ADMIN, now: Date.now() });
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as = token) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { authorization: `Bearer ${as}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
