@@ -25,7 +25,7 @@ export function openEventStream(opts: EventStreamOptions): { close(): void } {
   const connectOnce = async (): Promise<void> => {
     controller = new AbortController();
     const res = await opts.fetch(opts.url, { headers: { ...opts.headers, accept: 'text/event-stream' }, signal: controller.signal });
-    if (!res.ok || !res.body) throw new Error(`event stream answered ${res.status}`);
+    if (!res.ok || !res.body) throw Object.assign(new Error(`event stream answered ${res.status}`), { status: res.status });
     failures = 0;
     opts.onOpen();
     const reader = res.body.getReader();

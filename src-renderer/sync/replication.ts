@@ -34,6 +34,7 @@ export type StartReplicationOptions = {
   batchSize?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Default true. A non-live replication stops once in sync; `stop()` waits for that. */
   live?: boolean;
   now?: () => number;
 };
@@ -48,6 +49,8 @@ export type ReplicationHandle = {
   reSync(): void;
   stop(): Promise<void>;
 };
+
+const UPGRADE_RETRY_MS = 60 * 60 * 1000;
 
 class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -90,6 +93,11 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
       const code = parsed.success ? parsed.data.error.code : `http-${res.status}`;
       const message = parsed.success ? parsed.data.error.message : `server answered ${res.status}`;
       tracker.failed(collection, code, message, res.status >= 500);
+      if (res.status === 426) {
+        // Retrying cannot help until the app is updated; keep retries rare instead of hammering.
+        tracker.upgradeRequired();
+        for (const s of Object.values(states)) s!.retryTime = UPGRADE_RETRY_MS;
+      }
       throw new HttpError(res.status, code, message);
     }
     tracker.succeeded();
@@ -109,7 +117,7 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     const backoff = (ok: boolean) => {
       failures = ok ? 0 : failures + 1;
       const state = states[name];
-      if (state) state.retryTime = Math.min(retryBase * 2 ** Math.max(0, failures - 1), retryMax);
+      if (state && !tracker.current.upgradeRequired) state.retryTime = Math.min(retryBase * 2 ** Math.max(0, failures - 1), retryMax);
     };
 
     const state = replicateRxCollection<WireDocument, SyncCheckpoint>({
@@ -171,31 +179,36 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     subs.push(state.active$.subscribe((active) => tracker.setActive(name, active)));
 
     if (access.read && (opts.live ?? true)) {
-      streams.push(
-        openEventStream({
-          url: `${base}/sync/${name}/pull-stream`,
-          headers: headers(),
-          fetch: fetchFn,
-          retryBaseMs: retryBase,
-          retryMaxMs: retryMax,
-          onOpen: () => tracker.stream(name, true),
-          onDown: (err) => {
-            tracker.stream(name, false);
+      const stream = openEventStream({
+        url: `${base}/sync/${name}/pull-stream`,
+        headers: headers(),
+        fetch: fetchFn,
+        retryBaseMs: retryBase,
+        retryMaxMs: retryMax,
+        onOpen: () => tracker.stream(name, true),
+        onDown: (err) => {
+          tracker.stream(name, false);
+          if ((err as { status?: number }).status === 426) {
+            tracker.failed(name, 'protocol-mismatch', 'the server requires another sync protocol version', false);
+            tracker.upgradeRequired();
+            stream.close();
+          } else {
             tracker.failed(name, 'stream-down', `live stream lost: ${(err as Error).message}`, false);
-          },
-          onEvent: (_event, data) => {
-            let parsed: StreamEvent;
-            try {
-              parsed = StreamEvent.parse(JSON.parse(data));
-            } catch {
-              tracker.issue({ collection: name, code: 'validation-failed', message: 'unreadable stream event', at: now() });
-              return;
-            }
-            if (parsed.type === 'resync') stream$.next('RESYNC');
-            else stream$.next({ documents: parsed.documents, checkpoint: parsed.checkpoint });
-          },
-        }),
-      );
+          }
+        },
+        onEvent: (_event, data) => {
+          let parsed: StreamEvent;
+          try {
+            parsed = StreamEvent.parse(JSON.parse(data));
+          } catch {
+            tracker.issue({ collection: name, code: 'validation-failed', message: 'unreadable stream event', at: now() });
+            return;
+          }
+          if (parsed.type === 'resync') stream$.next('RESYNC');
+          else stream$.next({ documents: parsed.documents, checkpoint: parsed.checkpoint });
+        },
+      });
+      streams.push(stream);
     }
   }
 

@@ -14,6 +14,8 @@ export type SyncStatus = {
   lastSyncAt: number | null;
   /** Most recent problems, newest first: failed requests and documents the server rejected. */
   errors: SyncIssue[];
+  /** The server speaks another protocol version: this app must be updated before it can sync. */
+  upgradeRequired: boolean;
 };
 
 const MAX_ISSUES = 50;
@@ -27,7 +29,7 @@ export class SyncStatusTracker {
   private readonly activeBy = new Map<string, boolean>();
 
   constructor(private readonly now: () => number) {
-    this.subject = new BehaviorSubject<SyncStatus>({ online: false, active: false, pendingChanges: 0, lastSyncAt: null, errors: [] });
+    this.subject = new BehaviorSubject<SyncStatus>({ online: false, active: false, pendingChanges: 0, lastSyncAt: null, errors: [], upgradeRequired: false });
   }
 
   get status$(): Observable<SyncStatus> {
@@ -50,6 +52,9 @@ export class SyncStatusTracker {
   failed(collection: CollectionName, code: string, message: string, offline: boolean): void {
     if (offline) this.requestFailing = true;
     this.issue({ collection, code, message, at: this.now() });
+  }
+  upgradeRequired(): void {
+    if (!this.subject.value.upgradeRequired) this.emit({ upgradeRequired: true });
   }
   issue(issue: SyncIssue): void {
     this.emit({ errors: [issue, ...this.subject.value.errors].slice(0, MAX_ISSUES) });
