@@ -182,7 +182,7 @@ function DayView({ scope, org, requests }: { scope: Scope; org: OrgData; request
                 <Table.Th>{t('att.name')}</Table.Th>
                 <Table.Th>{t('att.department')}</Table.Th>
                 <Table.Th w={130}>{t('att.shift')}</Table.Th>
-                <Table.Th w={120}>{t('att.status')}</Table.Th>
+                <Table.Th w={150}>{t('att.status')}</Table.Th>
                 <Table.Th w={80}>{t('att.in')}</Table.Th>
                 <Table.Th w={80}>{t('att.out')}</Table.Th>
                 <Table.Th w={80} ta="right">{t('att.lateMin')}</Table.Th>
@@ -288,7 +288,14 @@ function MonthView({ scope, org, requests }: { scope: Scope; org: OrgData; reque
   return (
     <Paper withBorder radius="md">
       <Group justify="space-between" px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-        <TextInput type="month" size="xs" w={150} value={month} onChange={(e) => /^\d{4}-\d{2}$/.test(e.currentTarget.value) && setMonth(e.currentTarget.value)} data-testid="att-month" />
+        <Group gap="sm">
+          <TextInput type="month" size="xs" w={150} value={month} onChange={(e) => /^\d{4}-\d{2}$/.test(e.currentTarget.value) && setMonth(e.currentTarget.value)} data-testid="att-month" />
+          {to >= today() && (
+            <Text size="xs" c="dimmed">
+              {t('att.monthSoFar', { date: today() })}
+            </Text>
+          )}
+        </Group>
         <SegmentedControl
           size="xs"
           value={by}

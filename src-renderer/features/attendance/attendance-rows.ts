@@ -96,12 +96,14 @@ export function rowLabel(row: AttendanceRow, now: number): RowLabel {
   return d.status;
 }
 
+/** Per-employee and per-department totals for a month, over the days whose shift has ended by `now`. */
 export function monthSummaries(src: AttendanceSources, month: string): { employees: (EmployeeMonthSummary & { employee: Employee })[]; departments: DepartmentMonthSummary[] } {
   const { from, to } = monthRange(month);
   const rows = computeRows(src, from, to);
   const daysByEmployee = new Map<string, AttendanceDay[]>();
   for (const r of rows) {
-    if (!r.day) continue;
+    // A month in progress counts only the days already over: tomorrow is nobody's absence yet.
+    if (!r.day || r.day.shiftEnd > src.now) continue;
     const list = daysByEmployee.get(r.employee.id) ?? [];
     list.push(r.day);
     daysByEmployee.set(r.employee.id, list);

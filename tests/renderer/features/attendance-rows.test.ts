@@ -80,8 +80,15 @@ describe('rowLabel', () => {
 });
 
 describe('monthSummaries', () => {
+  it('counts only the days already over in a month in progress', () => {
+    const s = monthSummaries(sources(), '2026-03'); // now: Wed 4 March, noon
+    const c = s.employees.find((e) => e.employeeId === 'c')!;
+    expect(c.scheduledDays).toBe(2); // Mon 2 and Tue 3; Wednesday's shift is not over
+    expect(c.counts.absent).toBe(2);
+  });
+
   it('adds up a month per employee and per department', () => {
-    const s = monthSummaries(sources(), '2026-03');
+    const s = monthSummaries(sources({ now: instantOf('2026-04-02') }), '2026-03');
     const a = s.employees.find((e) => e.employeeId === 'a')!;
     expect(a.counts.present).toBe(1);
     expect(a.scheduledDays).toBe(22); // March 2026: 22 weekdays, no public holiday
