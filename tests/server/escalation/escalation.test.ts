@@ -23,6 +23,7 @@ const e1 = employee('e1', '1001');
 const e2 = employee('e2', '1002');
 const e3 = employee('e3', '1003');
 const e4 = employee('e4', '1004', { email: null, workAccounts: [] });
+const e6 = employee('e6', '1006');
 const smsTo = (phone: string) => peers.state.sms.filter((s) => s.to === phone);
 const wecomTo = (user: string) => peers.state.wecom.filter((m) => m.touser === user);
 const mailTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
@@ -39,7 +40,7 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     h = await startHarness({ peers, smtpPort: smtp.port, clock: () => now, db });
     await h.put('org', [SITE]);
     await h.put('settings', [DAY_SHIFT]);
-    await h.put('employees', [e1, e2, e3, e4]);
+    await h.put('employees', [e1, e2, e3, e4, e6]);
     await h.put('punches', [punch('e3', '1003', at('08:55'))]);
   });
   afterAll(async () => {
@@ -57,7 +58,7 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
   test('after the grace, each absent employee is messaged on every channel they have, once', async () => {
     now = at('09:06');
     const result = (await h.call('POST', '/escalation/tick')).body;
-    expect(result.started.sort()).toEqual([anomalyId('e1', DATE), anomalyId('e2', DATE), anomalyId('e4', DATE)]);
+    expect(result.started.sort()).toEqual([anomalyId('e1', DATE), anomalyId('e2', DATE), anomalyId('e4', DATE), anomalyId('e6', DATE)]);
     expect(result.failed).toEqual([]);
     expect(wecomTo('wx-1001')).toHaveLength(1);
     expect(wecomTo('wx-1001')[0]).toMatchObject({ msgtype: 'textcard', textcard: { url: expect.stringContaining('/reply/') } });
@@ -139,6 +140,11 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     expect(smsTo(e4.sensitive.emergencyContacts[0]!.phone)).toHaveLength(0);
     expect((await h.call('GET', '/escalation/alerts')).body.alerts).toEqual([]);
 
+    // e6's emergency contact answers: the chain ends there, with the contact as the source.
+    const contactLink = linkIn(smsTo(e6.sensitive.emergencyContacts[0]!.phone)[0]!.text);
+    expect((await postReply(contactLink, 'sick', '他发烧在家')).status).toBe(200);
+    expect(await state('e6')).toMatchObject({ phase: 'resolved', resolution: { by: 'emergency_contact', reason: 'sick', note: '他发烧在家' } });
+
     now = at('13:08');
     await h.runner.tick();
     await h.runner.tick();
@@ -200,5 +206,14 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     expect((await h.notifier.get(id))!.status).toBe('delivered');
     const bad = await h.call('POST', '/notifications/sms/delivery-report', { status: 'delivered' }, { 'x-renshi-report-token': 'report-token-0123456789' });
     expect(bad.status).toBe(400);
+  });
+
+  test('a link past its expiry is refused with its own page', async () => {
+    const link = linkIn(smsTo(e4.phone!)[0]!.text);
+    now = at('09:06') + 8 * 86_400_000; // links live 7 days
+    const res = await fetch(link, { signal: AbortSignal.timeout(5000) });
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('链接已过期');
+    expect((await postReply(link, 'late')).status).toBe(410);
   });
 });
