@@ -48,6 +48,23 @@ export function authRepository(db: Queryable) {
         s.tokenHash, s.kind, s.principalId, s.createdAt, s.expiresAt,
       ]);
     },
+    async recentFailures(username: string, since: number): Promise<number> {
+      const rows = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM login_failures WHERE username = $1 AND at > $2`, [username, since]);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async recordFailure(username: string, at: number, forgetBefore: number): Promise<void> {
+      await db.query(`DELETE FROM login_failures WHERE at < $1`, [forgetBefore]);
+      await db.query(`INSERT INTO login_failures (username, at) VALUES ($1, $2)`, [username, at]);
+    },
+    async clearFailures(username: string): Promise<void> {
+      await db.query(`DELETE FROM login_failures WHERE username = $1`, [username]);
+    },
+    /** Removes a terminal and every token it holds; false when there was no such terminal. */
+    async deleteTerminal(id: string): Promise<boolean> {
+      await db.query(`DELETE FROM sessions WHERE principal_kind = 'terminal' AND principal_id = $1`, [id]);
+      const rows = await db.query(`DELETE FROM terminals WHERE id = $1 RETURNING id`, [id]);
+      return rows.length === 1;
+    },
     async deleteSession(tokenHash: string): Promise<void> {
       await db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash]);
     },

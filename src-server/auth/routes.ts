@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { RenshiError } from '#shared/errors';
 import { CreateUserRequest, LoginRequest, RegisterTerminalRequest } from '#shared/sync/auth';
 import { parseInput } from '../http/errors.ts';
@@ -57,6 +58,12 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   app.get('/terminals', async (request) => {
     requireRole(request, 'admin', 'hr');
     return auth.listTerminals();
+  });
+  app.delete('/terminals/:id', async (request) => {
+    requireRole(request, 'admin');
+    const { id } = parseInput(z.object({ id: z.string().min(1).max(100) }), request.params, 'terminal id');
+    await auth.revokeTerminal(id);
+    return { ok: true };
   });
   app.post('/terminals', async (request, reply) => {
     requireRole(request, 'admin');

@@ -8,6 +8,9 @@ import { authRepository, type UserRow } from './repository.ts';
 
 /** User sessions last a working day and a half; terminal tokens last until revoked. */
 const USER_SESSION_MS = 36 * 60 * 60 * 1000;
+/** Password guessing: after this many failures within the window, the username is refused until it passes. */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
@@ -22,9 +25,16 @@ export function authService({ db }: { db: Queryable }) {
   const repo = authRepository(db);
   return {
     async login({ username, password, now }: { username: string; password: string; now: number }): Promise<LoginResponse> {
+      if ((await repo.recentFailures(username, now - FAILURE_WINDOW_MS)) >= MAX_FAILURES) {
+        throw new RenshiError('forbidden', 'too many failed logins for this user; try again in 15 minutes');
+      }
       const user = await repo.userByName(username);
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-      if (!user || !ok) throw new RenshiError('unauthorized', 'wrong username or password');
+      if (!user || !ok) {
+        await repo.recordFailure(username, now, now - FAILURE_WINDOW_MS);
+        throw new RenshiError('unauthorized', 'wrong username or password');
+      }
+      await repo.clearFailures(username);
       const token = newToken();
       const expiresAt = now + USER_SESSION_MS;
       await repo.insertSession({ tokenHash: tokenHash(token), kind: 'user', principalId: user.id, createdAt: now, expiresAt });
@@ -73,6 +83,10 @@ export function authService({ db }: { db: Queryable }) {
       const token = newToken();
       await repo.insertSession({ tokenHash: tokenHash(token), kind: 'terminal', principalId: terminal.id, createdAt: now, expiresAt: null });
       return { terminal, token };
+    },
+
+    async revokeTerminal(id: string): Promise<void> {
+      if (!(await repo.deleteTerminal(id))) throw new RenshiError('not-found', `no terminal ${id}`);
     },
 
     async listTerminals(): Promise<TerminalInfo[]> {

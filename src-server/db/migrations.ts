@@ -88,6 +88,15 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX site_exits_by_seq ON site_exits (collection, server_seq);
     `,
   },
+  {
+    version: 3,
+    name: 'login failures',
+    sql: `
+      -- Failed logins per username, kept in the database so every instance applies the same limit.
+      CREATE TABLE login_failures (username text NOT NULL, at bigint NOT NULL);
+      CREATE INDEX login_failures_by_user ON login_failures (username, at);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -91,6 +91,16 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect((await anon.post('/auth/login', { username: 'nobody', password: 'wrong-password' })).status).toBe(401);
   });
 
+  test('password guessing locks the username for a while, without locking anyone else', async () => {
+    await userApi(admin, { username: `target-${backend}`, role: 'viewer' });
+    const anon = new Api(server.url, null);
+    for (let i = 0; i < 10; i++) expect((await anon.post('/auth/login', { username: `target-${backend}`, password: `guess-${i}` })).status).toBe(401);
+    const locked = await anon.post('/auth/login', { username: `target-${backend}`, password: `target-${backend}-password` });
+    expect(locked.status).toBe(403);
+    expect(locked.body.error.message).toMatch(/too many failed logins/);
+    expect((await anon.post('/auth/login', ADMIN)).status).toBe(200);
+  });
+
   test('roles and sites: viewer is read-only, a site admin sees and writes only its site, never sensitive fields', async () => {
     const sensitive = { idNumber: '11010519491231002X', emergencyContacts: [{ name: '王芳', relation: '配偶', phone: '13800138000', lastConfirmedOn: null }], monthlySalaryFen: 880000, bankAccount: '6222020200112233445' };
     const secret = employee('s-a1', { siteId: 'site-a', sensitive });
@@ -161,6 +171,8 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect((await terminal.push('employees', [row(employee('t1'))])).status).toBe(403);
     const me = await terminal.get('/auth/me');
     expect(me.body).toMatchObject({ kind: 'terminal', siteId: 'site-a', access: { punches: { read: true, write: true }, employees: { read: true, write: false } } });
+    expect((await admin.call('DELETE', `/terminals/${reg.body.terminal.id}`)).status).toBe(200);
+    expect((await terminal.pull('punches')).status).toBe(401);
   });
 
   test('a concurrent edit ends as a visible conflict item, and resolving it replicates the chosen version', async () => {
