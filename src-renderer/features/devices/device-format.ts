@@ -9,8 +9,8 @@ export function skewIsLarge(skewMs: number | null | undefined): boolean {
 
 /** "+3 s", "−2 min 5 s", "+1 h 4 min": signed, positive when the device is ahead. */
 export function formatSkew(skewMs: number): string {
-  const sign = skewMs < 0 ? '−' : '+';
   let s = Math.round(Math.abs(skewMs) / 1000);
+  const sign = s === 0 ? '' : skewMs < 0 ? '−' : '+';
   const h = Math.floor(s / 3600);
   s -= h * 3600;
   const m = Math.floor(s / 60);

@@ -107,7 +107,7 @@ export function DevicesPage() {
                   <Table.Tr>
                     <Table.Th>{t('dev.name')}</Table.Th>
                     <Table.Th>{t('dev.address')}</Table.Th>
-                    <Table.Th w={110}>{t('dev.state')}</Table.Th>
+                    <Table.Th w={130}>{t('dev.state')}</Table.Th>
                     <Table.Th w={150}>{t('dev.lastContact')}</Table.Th>
                     <Table.Th w={120} ta="right">{t('dev.counts')}</Table.Th>
                     <Table.Th w={110}>{t('dev.skew')}</Table.Th>
@@ -284,7 +284,7 @@ function ClearLogDialog({ device, onClose }: { device: Device | null; onClose: (
     }
   };
   return (
-    <Modal opened={device !== null} onClose={onClose} title={<Text fw={600}>{t('dev.clearTitle', { name: device?.name ?? '' })}</Text>}>
+    <Modal opened={device !== null} onClose={onClose} centered title={<Text fw={600}>{t('dev.clearTitle', { name: device?.name ?? '' })}</Text>}>
       <Stack gap="md">
         <Alert color="red" icon={<IconAlertTriangle size={18} />}>
           {t('dev.clearWarning')}

@@ -118,6 +118,7 @@ describe('device format', () => {
     expect(skewIsLarge(-95_000)).toBe(true);
     expect(skewIsLarge(null)).toBe(false);
     expect(formatSkew(3_200)).toBe('+3 s');
+    expect(formatSkew(-400)).toBe('0 s');
     expect(formatSkew(-125_000)).toBe('−2 min 5 s');
     expect(formatSkew(3_840_000)).toBe('+1 h 4 min');
   });
