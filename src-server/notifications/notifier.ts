@@ -12,8 +12,8 @@ import { replyRef } from './reply-token.ts';
  *    server instances or two overlapping ticks never both send it. A worker that died mid-send leaves a
  *    lease that expires, and the delivery is tried again; the id travels with it (WeCom duplicate check,
  *    the SMS gateway reference, the email Message-ID) so the provider can drop that rare repeat.
- *  - Failures the provider may get over (timeouts, 5xx) are retried on later calls up to `maxAttempts`;
- *    others fail at once. Either way the outcome is final and the caller may acknowledge the command.
+ *  - Failures the provider may get over (timeouts, 5xx) are retried on later calls, with growing waits,
+ *    up to `maxAttempts`; others fail at once. Either way the outcome is final and the caller may acknowledge the command.
  * Status only moves forward (queued → sent → delivered → opened → replied), while the history keeps every
  * report with its time, including late or out-of-order ones.
  */
@@ -94,9 +94,11 @@ export type NotifierOptions = {
   maxAttempts?: number;
   /** How long a claimed send may take before another worker may try it again. */
   leaseMs?: number;
+  /** Wait before the first retry; each later one waits four times longer. */
+  retryBaseMs?: number;
 };
 
-export function notifier({ db, channels, clock = Date.now, maxAttempts = 3, leaseMs = 5 * 60_000 }: NotifierOptions) {
+export function notifier({ db, channels, clock = Date.now, maxAttempts = 5, leaseMs = 5 * 60_000, retryBaseMs = 60_000 }: NotifierOptions) {
   const history = async (messageId: string, status: string, at: number, detail = '') => {
     await db.query(`INSERT INTO notification_status_history (message_id, status, at, detail) VALUES ($1, $2, $3, $4)`, [messageId, status, at, detail.slice(0, 1000)]);
   };
@@ -124,7 +126,7 @@ export function notifier({ db, channels, clock = Date.now, maxAttempts = 3, leas
 
       const claimed = await db.query<Row>(
         `UPDATE notification_messages SET claimed_until = $2, attempts = attempts + 1, updated_at = $3
-          WHERE id = $1 AND status IN ('queued', 'retrying') AND (claimed_until IS NULL OR claimed_until < $3) RETURNING *`,
+          WHERE id = $1 AND status IN ('queued', 'retrying') AND (claimed_until IS NULL OR claimed_until <= $3) RETURNING *`,
         [d.id, now + leaseMs, now],
       );
       const row = claimed[0];
@@ -149,7 +151,15 @@ export function notifier({ db, channels, clock = Date.now, maxAttempts = 3, leas
         const retryable = !(err instanceof ChannelError) || err.retryable;
         const status: DeliveryStatus = retryable && message.attempts < maxAttempts ? 'retrying' : 'failed';
         const detail = `attempt ${message.attempts}: ${(err as Error).message}`;
-        await db.query(`UPDATE notification_messages SET status = $2, last_error = $3, claimed_until = NULL, updated_at = $4 WHERE id = $1`, [message.id, status, detail.slice(0, 1000), at]);
+        // A retry waits (1, 4, 16, 64 min): a gateway outage of a few minutes does not use up the attempts.
+        const notBefore = status === 'retrying' ? at + retryBaseMs * 4 ** (message.attempts - 1) : null;
+        await db.query(`UPDATE notification_messages SET status = $2, last_error = $3, claimed_until = $5, updated_at = $4 WHERE id = $1`, [
+          message.id,
+          status,
+          detail.slice(0, 1000),
+          at,
+          notBefore,
+        ]);
         await history(message.id, status, at, detail);
         return { status, final: status === 'failed' };
       }

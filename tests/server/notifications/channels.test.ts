@@ -157,17 +157,29 @@ describe('stored, idempotent deliveries', () => {
     expect(peers.state.sms.filter((s) => s.reference === 'd-race')).toHaveLength(1);
   });
 
-  test('a provider failure is retried on the next call, up to the limit, then final', async () => {
-    const n = notifier({ db, channels: { sms: smsGatewayChannel({ url: `${peers.url}/sms/send`, authHeader: SMS_AUTH }) }, maxAttempts: 2 });
+  test('a provider failure is retried after a growing wait, up to the limit, then final', async () => {
+    let now = 5_000_000;
+    const n = notifier({ db, channels: { sms: smsGatewayChannel({ url: `${peers.url}/sms/send`, authHeader: SMS_AUTH }) }, maxAttempts: 3, retryBaseMs: 60_000, clock: () => now });
     peers.state.smsFailures = 1;
     expect(await n.deliver(delivery('d-2'))).toEqual({ status: 'retrying', final: false });
+    expect(await n.deliver(delivery('d-2'))).toEqual({ status: 'retrying', final: false }); // too early: not tried
+    expect(peers.state.smsFailures).toBe(0);
+    now += 61_000;
     expect(await n.deliver(delivery('d-2'))).toEqual({ status: 'sent', final: true });
     peers.state.smsFailures = 5;
     expect(await n.deliver(delivery('d-3'))).toEqual({ status: 'retrying', final: false });
+    now += 61_000;
+    expect(await n.deliver(delivery('d-3'))).toEqual({ status: 'retrying', final: false });
+    now += 3 * 60_000; // second wait is 4 min
+    expect(await n.deliver(delivery('d-3'))).toEqual({ status: 'retrying', final: false });
+    expect(peers.state.smsFailures).toBe(3);
+    now += 60_000;
     expect(await n.deliver(delivery('d-3'))).toEqual({ status: 'failed', final: true });
+    now += 60 * 60_000;
     expect(await n.deliver(delivery('d-3'))).toEqual({ status: 'failed', final: true });
+    expect(peers.state.smsFailures).toBe(2);
     peers.state.smsFailures = 0;
-    expect((await n.history('d-3')).map((h) => h.status)).toEqual(['queued', 'retrying', 'failed']);
+    expect((await n.history('d-3')).map((h) => h.status)).toEqual(['queued', 'retrying', 'retrying', 'failed']);
     // A channel this server does not have fails at once, without crashing.
     expect(await n.deliver(delivery('d-4', { channel: 'wecom' }))).toEqual({ status: 'failed', final: true });
   });
