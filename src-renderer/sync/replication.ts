@@ -3,7 +3,7 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import { Subject, type Observable } from 'rxjs';
 import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
 import {
-  ErrorBody, PullResponse, PushResponse, StreamEvent, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
+  ErrorBody, MuxStreamEvent, PullResponse, PushResponse, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
   type SyncCheckpoint, type WireDocument,
 } from '#shared/sync/protocol';
 import { openEventStream } from './event-stream.ts';
@@ -58,6 +58,14 @@ class HttpError extends Error {
   }
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** Strips RxDB's local metadata: only the document and `_deleted` go on the wire. */
 function toWire(doc: Record<string, unknown>): WireDocument {
   const out: Record<string, unknown> = {};
@@ -105,7 +113,8 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
   }
 
   const states: ReplicationHandle['states'] = {};
-  const streams: { close(): void }[] = [];
+  const liveSubjects = new Map<CollectionName, Subject<RxReplicationPullStreamItem<WireDocument, SyncCheckpoint>>>();
+  let live: { close(): void } | null = null;
   const subs: { unsubscribe(): void }[] = [];
 
   for (const name of names) {
@@ -178,38 +187,41 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     states[name] = state;
     subs.push(state.active$.subscribe((active) => tracker.setActive(name, active)));
 
-    if (access.read && (opts.live ?? true)) {
-      const stream = openEventStream({
-        url: `${base}/sync/${name}/pull-stream`,
-        headers: headers(),
-        fetch: fetchFn,
-        retryBaseMs: retryBase,
-        retryMaxMs: retryMax,
-        onOpen: () => tracker.stream(name, true),
-        onDown: (err) => {
-          tracker.stream(name, false);
-          if ((err as { status?: number }).status === 426) {
-            tracker.failed(name, 'protocol-mismatch', 'the server requires another sync protocol version', false);
-            tracker.upgradeRequired();
-            stream.close();
-          } else {
-            tracker.failed(name, 'stream-down', `live stream lost: ${(err as Error).message}`, false);
-          }
-        },
-        onEvent: (_event, data) => {
-          let parsed: StreamEvent;
-          try {
-            parsed = StreamEvent.parse(JSON.parse(data));
-          } catch {
-            tracker.issue({ collection: name, code: 'validation-failed', message: 'unreadable stream event', at: now() });
-            return;
-          }
-          if (parsed.type === 'resync') stream$.next('RESYNC');
-          else stream$.next({ documents: parsed.documents, checkpoint: parsed.checkpoint });
-        },
-      });
-      streams.push(stream);
-    }
+    if (access.read) liveSubjects.set(name, stream$);
+  }
+
+  // One multiplexed stream for every readable collection: browsers allow only ~6 connections per server,
+  // and a stream per collection would leave none for pushes.
+  if (liveSubjects.size && (opts.live ?? true)) {
+    const first = [...liveSubjects.keys()][0]!;
+    live = openEventStream({
+      url: `${base}/sync/pull-stream?collections=${[...liveSubjects.keys()].join(',')}`,
+      headers: headers(),
+      fetch: fetchFn,
+      retryBaseMs: retryBase,
+      retryMaxMs: retryMax,
+      onOpen: () => tracker.stream(true),
+      onDown: (err) => {
+        tracker.stream(false);
+        if ((err as { status?: number }).status === 426) {
+          tracker.failed(first, 'protocol-mismatch', 'the server requires another sync protocol version', false);
+          tracker.upgradeRequired();
+          live?.close();
+        } else {
+          tracker.failed(first, 'stream-down', `live stream lost: ${(err as Error).message}`, false);
+        }
+      },
+      onEvent: (_event, data) => {
+        const parsed = MuxStreamEvent.safeParse(safeJson(data));
+        if (!parsed.success) return tracker.issue({ collection: first, code: 'validation-failed', message: 'unreadable stream event', at: now() });
+        if (parsed.data.type === 'resync') {
+          for (const subject of liveSubjects.values()) subject.next('RESYNC');
+          return;
+        }
+        const { collection, documents, checkpoint } = parsed.data;
+        liveSubjects.get(collection as CollectionName)?.next({ documents, checkpoint });
+      },
+    });
   }
 
   return {
@@ -225,7 +237,7 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
       for (const s of Object.values(states)) s!.reSync();
     },
     async stop() {
-      for (const s of streams) s.close();
+      live?.close();
       for (const s of subs) s.unsubscribe();
       await Promise.all(Object.values(states).map((s) => s!.cancel()));
       tracker.complete();

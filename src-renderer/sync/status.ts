@@ -24,7 +24,7 @@ const MAX_ISSUES = 50;
 export class SyncStatusTracker {
   private readonly subject: BehaviorSubject<SyncStatus>;
   private readonly pending = new Map<CollectionName, Set<string>>();
-  private readonly streamsDown = new Set<CollectionName>();
+  private streamDown = false;
   private requestFailing = false;
   private readonly activeBy = new Map<string, boolean>();
 
@@ -41,7 +41,7 @@ export class SyncStatusTracker {
 
   private emit(patch: Partial<SyncStatus>): void {
     const pendingChanges = [...this.pending.values()].reduce((n, s) => n + s.size, 0);
-    const online = !this.requestFailing && this.streamsDown.size === 0;
+    const online = !this.requestFailing && !this.streamDown;
     this.subject.next({ ...this.subject.value, ...patch, pendingChanges, online });
   }
 
@@ -70,9 +70,8 @@ export class SyncStatusTracker {
     for (const id of ids) set?.delete(id);
     this.emit({});
   }
-  stream(collection: CollectionName, up: boolean): void {
-    if (up) this.streamsDown.delete(collection);
-    else this.streamsDown.add(collection);
+  stream(up: boolean): void {
+    this.streamDown = !up;
     this.emit({});
   }
   setActive(key: string, active: boolean): void {

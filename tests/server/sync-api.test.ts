@@ -230,6 +230,24 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect(flagged).toEqual(expect.arrayContaining([`rep-${backend}#3`, `gap-${backend}#5`]));
   });
 
+  test('one multiplexed stream carries several collections, each event naming its collection', async () => {
+    const siteA = await userApi(admin, { username: `mux-a-${backend}`, role: 'site_admin', siteId: 'site-a' });
+    expect((await siteA.get('/sync/pull-stream?collections=employees,requests')).status).toBe(403);
+    expect((await siteA.get('/sync/pull-stream')).status).toBe(400);
+    const stream = listen(`${server.url}/sync/pull-stream?collections=employees,punches`, siteA.token!);
+    try {
+      await stream.waitFor((e) => e.name === 'resync');
+      await admin.push('punches', [row(punch('mux', 9_000))]);
+      await admin.push('employees', [row(employee('mux-e'))]);
+      const p = await stream.waitFor((e) => e.name === 'changes' && e.data.collection === 'punches');
+      const e = await stream.waitFor((ev) => ev.name === 'changes' && ev.data.collection === 'employees');
+      expect(p.data.documents.map((d: { id: string }) => d.id)).toEqual(['DEV1|mux|9000']);
+      expect(e.data.documents.map((d: { id: string }) => d.id)).toEqual(['mux-e']);
+    } finally {
+      stream.close();
+    }
+  });
+
   test('the pull stream announces RESYNC on connect, then streams changes in scope', async () => {
     const siteB = await userApi(admin, { username: `site-b-${backend}`, role: 'site_admin', siteId: 'site-b' });
     const stream = listen(`${server.url}/sync/employees/pull-stream`, siteB.token!);
