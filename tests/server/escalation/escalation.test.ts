@@ -180,6 +180,14 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     ]);
 
     const path = `/escalation/items/${encodeURIComponent(anomalyId('e2', DATE))}`;
+    // He punches while the case is open: HR is alerted, the case stays open for HR to close.
+    await h.put('punches', [punch('e2', '1002', at('14:00'))]);
+    now = at('14:01');
+    await h.runner.tick();
+    await h.runner.tick();
+    expect(await state('e2')).toMatchObject({ phase: 'hr_alerted', outbox: [] });
+    expect((await h.call('GET', '/escalation/alerts')).body.alerts.map((a: { reason: string }) => a.reason)).toEqual(['punch_after_case_opened', 'lost_contact_case_opened']);
+
     const tooEarly = await h.call('POST', `${path}/close`, { outcome: 'dismissal_started' });
     expect(tooEarly.status).toBe(409);
     expect((await h.call('POST', `${path}/contact-attempts`, { method: 'carrier-pigeon', reached: false })).status).toBe(400);
@@ -190,8 +198,10 @@ describe.each(backends)('missed-punch early warning on %s', (backend) => {
     expect(closed.body).toMatchObject({ phase: 'closed', case: { outcome: 'reason_confirmed', contactAttempts: [expect.objectContaining({ by: 'hr-admin', method: 'phone' })] } });
     expect((await h.call('GET', `/escalation/items/${encodeURIComponent('anomaly|nobody|2026-03-02')}`)).status).toBe(404);
 
-    const alertId = (await h.call('GET', '/escalation/alerts')).body.alerts[0].id;
-    expect((await h.call('POST', `/escalation/alerts/${encodeURIComponent(alertId)}/acknowledge`)).status).toBe(200);
+    for (const alert of (await h.call('GET', '/escalation/alerts')).body.alerts) {
+      expect((await h.call('POST', `/escalation/alerts/${encodeURIComponent(alert.id)}/acknowledge`)).status).toBe(200);
+    }
+    expect((await h.call('POST', `/escalation/alerts/${encodeURIComponent('no-such-alert')}/acknowledge`)).status).toBe(404);
     expect((await h.call('GET', '/escalation/alerts')).body.alerts).toEqual([]);
   });
 
