@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer } from './server.ts';
 
@@ -10,7 +9,6 @@ import { startServer } from './server.ts';
 const env = process.env;
 const databaseUrl = env.DATABASE_URL || undefined;
 const dataDir = databaseUrl ? undefined : resolve(env.DATA_DIR || '.data/server');
-if (dataDir) mkdirSync(dataDir, { recursive: true });
 
 const server = await startServer({
   port: Number(env.PORT ?? 8787),
