@@ -44,7 +44,7 @@ async function pickOption(testId: string, option: string) {
 it('creates, edits, searches and imports employees, and keeps them across a reload', async () => {
   await page.goto(host.url);
   await expect.poll(() => page.getByText('还没有员工档案').isVisible()).toBe(true);
-  await expect.poll(() => byTest('nav-attendance').getAttribute('data-disabled')).toBe('true');
+  await expect.poll(() => byTest('nav-alerts').getAttribute('data-disabled')).toBe('true');
   await shot('01-empty-directory');
 
   // --- Departments & sites

@@ -3,13 +3,13 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconDownload, IconFileImport, IconPlus, IconSearch, IconUsers, IconX } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { Employee, EmployeeStatus } from '#shared/schemas/employee';
 import { useRenshi } from '../../app/context.tsx';
 import { navigate } from '../../app/router.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { STATUS_ORDER, StatusBadge } from '../../components/status-badge.tsx';
+import { STATUS_ORDER } from '../../components/status-badge.tsx';
 import { useT } from '../../i18n/i18n.tsx';
 import { exportEmployeesXlsx } from '../import-export/export-employees.ts';
 import { useOrg } from '../org/use-org.ts';
@@ -36,10 +36,7 @@ export function EmployeeDirectory() {
     [employees, debouncedQuery, departmentId, siteId, status],
   );
   const filtered = Boolean(debouncedQuery.trim() || departmentId || siteId || status);
-  const nameOf = (id: string) => org.byId.get(id)?.name ?? '—';
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const nameOf = useCallback((id: string) => org.byId.get(id)?.name ?? '—', [org.byId]);
 
   const clear = () => {
     setQuery('');
@@ -134,55 +131,70 @@ export function EmployeeDirectory() {
           </Text>
         </Group>
 
-        <div ref={scrollRef} style={{ flex: 1, minHeight: 0, overflow: 'auto' }} data-testid="employee-table">
-          <div style={{ minWidth: 1000 }}>
-            <HeaderRow />
-            {!loaded ? (
-              <Box p="md">
-                {Array.from({ length: 6 }, (_, i) => (
-                  <Skeleton key={i} h={24} mb={12} />
-                ))}
-              </Box>
-            ) : rows.length === 0 ? (
-              employees.length === 0 ? (
-                <EmptyState
-                  icon={<IconUsers size={24} />}
-                  title={t('emp.empty')}
-                  hint={t('emp.emptyHint')}
-                  action={
-                    <Group gap="xs" mt="xs">
-                      <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => navigate('/employees/new')}>
-                        {t('emp.new')}
-                      </Button>
-                      <Button size="xs" variant="default" leftSection={<IconFileImport size={14} />} onClick={() => navigate('/import')}>
-                        {t('emp.import')}
-                      </Button>
-                    </Group>
-                  }
-                />
-              ) : (
-                <EmptyState
-                  icon={<IconSearch size={24} />}
-                  title={t('emp.noMatch')}
-                  action={
-                    <Button size="xs" variant="default" onClick={clear}>
-                      {t('emp.clearFilters')}
-                    </Button>
-                  }
-                />
-              )
-            ) : (
-              <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-                {virtualizer.getVirtualItems().map((v) => {
-                  const e = rows[v.index]!;
-                  return <EmployeeRow key={e.id} e={e} top={v.start} nameOf={nameOf} />;
-                })}
-              </div>
-            )}
-          </div>
-        </div>
+        {!loaded ? (
+          <Box p="md">
+            {Array.from({ length: 6 }, (_, i) => (
+              <Skeleton key={i} h={24} mb={12} />
+            ))}
+          </Box>
+        ) : rows.length === 0 ? (
+          employees.length === 0 ? (
+            <EmptyState
+              icon={<IconUsers size={24} />}
+              title={t('emp.empty')}
+              hint={t('emp.emptyHint')}
+              action={
+                <Group gap="xs" mt="xs">
+                  <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => navigate('/employees/new')}>
+                    {t('emp.new')}
+                  </Button>
+                  <Button size="xs" variant="default" leftSection={<IconFileImport size={14} />} onClick={() => navigate('/import')}>
+                    {t('emp.import')}
+                  </Button>
+                </Group>
+              }
+            />
+          ) : (
+            <EmptyState
+              icon={<IconSearch size={24} />}
+              title={t('emp.noMatch')}
+              action={
+                <Button size="xs" variant="default" onClick={clear}>
+                  {t('emp.clearFilters')}
+                </Button>
+              }
+            />
+          )
+        ) : (
+          <DirectoryTable rows={rows} nameOf={nameOf} />
+        )}
       </Paper>
     </Box>
+  );
+}
+
+/**
+ * The virtualised table: only the rows in view (plus a small overscan) exist in the DOM, so 10,000 people
+ * scroll like 40. Scrolling re-renders this component alone, never the toolbar; rows are memoised plain
+ * elements (no per-cell components) because each scroll frame may mount a screenful of them.
+ */
+function DirectoryTable({ rows, nameOf }: { rows: Employee[]; nameOf: (id: string) => string }) {
+  const t = useT();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const statusLabel = useMemo(() => Object.fromEntries(STATUS_ORDER.map((s) => [s, t(`status.${s}`)])) as Record<EmployeeStatus, string>, [t]);
+  return (
+    <div ref={scrollRef} style={{ flex: 1, minHeight: 0, overflow: 'auto' }} data-testid="employee-table">
+      <div style={{ minWidth: 1000 }}>
+        <HeaderRow />
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const e = rows[v.index]!;
+            return <EmployeeRow key={e.id} e={e} top={v.start} nameOf={nameOf} statusLabel={statusLabel[e.status]} />;
+          })}
+        </div>
+      </div>
+    </div>
   );
 }
 
@@ -190,72 +202,43 @@ function HeaderRow() {
   const t = useT();
   const cols = ['emp.employeeNo', 'emp.name', 'emp.department', 'emp.site', 'emp.position', 'emp.status', 'emp.hireDate', 'emp.phone', 'emp.devicePin'] as const;
   return (
-    <div
-      style={{
-        display: 'grid',
-        gridTemplateColumns: GRID,
-        position: 'sticky',
-        top: 0,
-        zIndex: 1,
-        background: 'var(--mantine-color-gray-0)',
-        borderBottom: '1px solid var(--mantine-color-gray-3)',
-        height: 36,
-        alignItems: 'center',
-      }}
-    >
+    <div className="renshi-grid renshi-grid-head" style={{ gridTemplateColumns: GRID }}>
       {cols.map((c) => (
-        <Text key={c} size="xs" fw={600} c="dark.3" px="sm" truncate>
+        <div key={c} className="renshi-cell">
           {t(c)}
-        </Text>
+        </div>
       ))}
     </div>
   );
 }
 
-function EmployeeRow({ e, top, nameOf }: { e: Employee; top: number; nameOf: (id: string) => string }) {
+const open = (id: string) => navigate(`/employees/${encodeURIComponent(id)}`);
+
+const EmployeeRow = memo(function EmployeeRow({ e, top, nameOf, statusLabel }: { e: Employee; top: number; nameOf: (id: string) => string; statusLabel: string }) {
+  const dept = nameOf(e.departmentId);
+  const site = nameOf(e.siteId);
   return (
     <div
-      className="renshi-row"
+      className="renshi-grid renshi-row"
       data-testid="employee-row"
       data-employee-no={e.employeeNo}
       role="row"
       tabIndex={0}
-      onClick={() => navigate(`/employees/${encodeURIComponent(e.id)}`)}
-      onKeyDown={(ev) => ev.key === 'Enter' && navigate(`/employees/${encodeURIComponent(e.id)}`)}
-      style={{
-        position: 'absolute',
-        top: 0,
-        left: 0,
-        right: 0,
-        height: ROW_HEIGHT,
-        transform: `translateY(${top}px)`,
-        display: 'grid',
-        gridTemplateColumns: GRID,
-        alignItems: 'center',
-        borderBottom: '1px solid var(--mantine-color-gray-2)',
-        cursor: 'pointer',
-      }}
+      onClick={() => open(e.id)}
+      onKeyDown={(ev) => ev.key === 'Enter' && open(e.id)}
+      style={{ gridTemplateColumns: GRID, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
     >
-      <Cell mono>{e.employeeNo}</Cell>
-      <Cell strong>{e.name}</Cell>
-      <Cell>{nameOf(e.departmentId)}</Cell>
-      <Cell>{nameOf(e.siteId)}</Cell>
-      <Cell>{e.position}</Cell>
-      <Box px="sm">
-        <StatusBadge status={e.status} />
-      </Box>
-      <Cell mono>{e.hireDate}</Cell>
-      <Cell mono>{e.phone}</Cell>
-      <Cell mono>{e.devicePin}</Cell>
+      <div className="renshi-cell renshi-num">{e.employeeNo}</div>
+      <div className="renshi-cell renshi-strong" title={e.name}>{e.name}</div>
+      <div className="renshi-cell" title={dept}>{dept}</div>
+      <div className="renshi-cell" title={site}>{site}</div>
+      <div className={e.position ? 'renshi-cell' : 'renshi-cell renshi-dim'} title={e.position}>{e.position || '—'}</div>
+      <div className="renshi-cell">
+        <span className={`renshi-status renshi-status-${e.status}`}>{statusLabel}</span>
+      </div>
+      <div className="renshi-cell renshi-num">{e.hireDate}</div>
+      <div className={e.phone ? 'renshi-cell renshi-num' : 'renshi-cell renshi-dim'}>{e.phone ?? '—'}</div>
+      <div className={e.devicePin ? 'renshi-cell renshi-num' : 'renshi-cell renshi-dim'}>{e.devicePin || '—'}</div>
     </div>
   );
-}
-
-function Cell({ children, mono, strong }: { children: string | null; mono?: boolean; strong?: boolean }) {
-  const text = children || '—';
-  return (
-      <Text title={text} size="sm" px="sm" truncate fw={strong ? 500 : 400} c={children ? undefined : 'dimmed'} style={mono ? { fontVariantNumeric: 'tabular-nums' } : undefined}>
-        {text}
-      </Text>
-  );
-}
+});

@@ -8,7 +8,7 @@ import type { WriteContext } from '../../db/records.ts';
  * Employee numbers are re-checked against the database right before writing, since the preview may be old.
  * Each imported record gets its own `import` audit event so its history starts with where it came from.
  */
-export async function commitEmployeeImport(ctx: WriteContext, records: Employee[], fileName: string): Promise<number> {
+export async function commitEmployeeImport(ctx: WriteContext, records: Employee[], fileName: string, onProgress?: (done: number, total: number) => void): Promise<number> {
   if (records.length === 0) return 0;
   const numbers = records.map((r) => r.employeeNo);
   const taken = await ctx.db.employees.find({ selector: { employeeNo: { $in: numbers } } }).exec();
@@ -22,7 +22,9 @@ export async function commitEmployeeImport(ctx: WriteContext, records: Employee[
     await ctx.db.employees.bulkRemove(result.success.map((d) => d.id));
     throw new RenshiError('import-failed', `${result.error.length} records could not be written; nothing was imported`);
   }
-  for (const doc of docs) {
+  onProgress?.(0, docs.length);
+  for (const [i, doc] of docs.entries()) {
+    if (i % 50 === 0) onProgress?.(i, docs.length);
     await ctx.audit.append({ actor: ctx.actor, action: 'import', collection: 'employees', docId: doc.id, before: null, after: doc, summary: `imported from ${fileName}`.slice(0, 500) });
   }
   return docs.length;

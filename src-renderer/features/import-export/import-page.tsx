@@ -1,4 +1,4 @@
-import { Alert, Badge, Box, Button, FileButton, Group, List, Paper, ScrollArea, SimpleGrid, Stack, Switch, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
+import { Alert, Badge, Box, Button, FileButton, Group, List, Paper, Progress, ScrollArea, SimpleGrid, Stack, Switch, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -33,6 +33,7 @@ export function ImportPage() {
   const [state, setState] = useState<State>({ step: 'pick' });
   const [readError, setReadError] = useState<string | null>(null);
   const [committing, setCommitting] = useState(false);
+  const [progress, setProgress] = useState<number | null>(null);
   const [onlyErrors, setOnlyErrors] = useState(false);
 
   const onFile = async (file: File | null) => {
@@ -60,13 +61,14 @@ export function ImportPage() {
     if (state.step !== 'preview' || state.result.issues.length > 0) return;
     setCommitting(true);
     try {
-      const count = await commitEmployeeImport(ctx, state.result.records, state.fileName);
+      const count = await commitEmployeeImport(ctx, state.result.records, state.fileName, (done, total) => setProgress(total ? done / total : 1));
       notifications.show({ color: 'teal', message: t('imp.done', { count }) });
       setState({ step: 'done', fileName: state.fileName, count });
     } catch (err) {
       notifications.show({ color: 'red', title: t('imp.failed'), message: err instanceof RenshiError || err instanceof Error ? err.message : String(err) });
     } finally {
       setCommitting(false);
+      setProgress(null);
     }
   };
 
@@ -147,6 +149,7 @@ export function ImportPage() {
             picker={picker(t('imp.again'), 'default')}
             commit={commit}
             committing={committing}
+            progress={progress}
           />
         )}
 
@@ -176,7 +179,8 @@ export function ImportPage() {
   );
 }
 
-function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, committing }: {
+function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, committing, progress }: {
+  progress: number | null;
   fileName: string;
   result: ImportResult;
   onlyErrors: boolean;
@@ -297,6 +301,12 @@ function Preview({ fileName, result, onlyErrors, setOnlyErrors, picker, commit, 
       )}
 
       <Group justify="flex-end" gap="sm">
+        {progress !== null && (
+          <Group gap="xs" mr="auto" style={{ flex: 1, maxWidth: 420 }}>
+            <Text size="sm" c="dimmed">{t('imp.writing')}</Text>
+            <Progress value={progress * 100} style={{ flex: 1 }} animated data-testid="import-progress" />
+          </Group>
+        )}
         {picker}
         <Button onClick={commit} disabled={!ok} loading={committing} data-testid="import-commit" leftSection={<IconCircleCheck size={16} />}>
           {t('imp.commit', { count: result.records.length })}
