@@ -34,6 +34,9 @@ export function AttendancePage() {
   const org = useOrg();
   const [tab, setTab] = useState<string | null>('day');
   const [scope, setScope] = useState<Scope>({ siteId: null, departmentId: null });
+  // Kept here so switching tabs keeps the day and month being looked at.
+  const [date, setDate] = useState(() => today());
+  const [month, setMonth] = useState(() => today().slice(0, 7));
   const requests = useRequests();
   const pending = (requests ?? []).filter((r) => r.status === 'pending').length;
   return (
@@ -57,10 +60,10 @@ export function AttendancePage() {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="day">
-          <DayView scope={scope} org={org} requests={requests ?? []} />
+          <DayView scope={scope} org={org} requests={requests ?? []} date={date} setDate={setDate} />
         </Tabs.Panel>
         <Tabs.Panel value="month">
-          <MonthView scope={scope} org={org} requests={requests ?? []} />
+          <MonthView scope={scope} org={org} requests={requests ?? []} month={month} setMonth={setMonth} />
         </Tabs.Panel>
         <Tabs.Panel value="requests">
           <RequestsView requests={requests ?? []} />
@@ -118,9 +121,10 @@ function useSources(from: string, to: string, scope: Scope, requests: RequestDoc
   return { sources, punches: punches ?? [] };
 }
 
-function DayView({ scope, org, requests }: { scope: Scope; org: OrgData; requests: RequestDoc[] }) {
+type DayProps = { scope: Scope; org: OrgData; requests: RequestDoc[]; date: string; setDate: (d: string) => void };
+
+function DayView({ scope, org, requests, date, setDate }: DayProps) {
   const t = useT();
-  const [date, setDate] = useState(() => today());
   const [filter, setFilter] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [correcting, setCorrecting] = useState<{ row: AttendanceRow; dayPunches: Punch[] } | null>(null);
@@ -263,9 +267,10 @@ function DayView({ scope, org, requests }: { scope: Scope; org: OrgData; request
 
 const hours = (minutes: number) => (minutes === 0 ? '—' : (minutes / 60).toFixed(1));
 
-function MonthView({ scope, org, requests }: { scope: Scope; org: OrgData; requests: RequestDoc[] }) {
+type MonthProps = { scope: Scope; org: OrgData; requests: RequestDoc[]; month: string; setMonth: (m: string) => void };
+
+function MonthView({ scope, org, requests, month, setMonth }: MonthProps) {
   const t = useT();
-  const [month, setMonth] = useState(() => today().slice(0, 7));
   const [by, setBy] = useState<'employee' | 'department'>('employee');
   const { from, to } = monthRange(month);
   const { sources } = useSources(from, to, scope, requests);
