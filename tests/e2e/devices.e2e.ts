@@ -52,7 +52,7 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  sim = await new ZkSimulator({ host: '127.0.0.1', port: 0, serialNumber: SERIAL, users: makeUsers(30), records: [...records], udp: false }).start();
+  sim = await new ZkSimulator({ host: '127.0.0.1', port: 0, serialNumber: SERIAL, users: makeUsers(30), records: [...records], udp: false, clockSkewMs: 125_000 }).start();
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 30 });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
@@ -116,10 +116,17 @@ it('points a device at the simulator, pulls without duplicates, and shows the co
   expect(feed).toContain('未匹配 · 考勤号 E9999');
   await expect.poll(() => deviceRow('device-dg1-gate').getByTestId('device-unmatched').textContent()).toBe('1');
   await expect.poll(() => deviceRow('device-dg1-gate').getByTestId('device-state').textContent()).toBe('正常');
+  // The terminal's clock runs 2 min 5 s fast: warned about, and fixed from the menu.
+  // (device clocks tick in whole seconds, so the reading is 2 min 4 s or 2 min 5 s)
+  await expect.poll(async () => (await byTest('device-alert').allTextContents()).join('|')).toMatch(/「东莞一厂 大门考勤机」时钟偏差 \+2 min [45] s，超过 1 分钟/);
   await shot('devices-02-pulled');
+  await deviceRow('device-dg1-gate').getByTestId('device-more').click();
+  await byTest('device-set-time').click();
+  await expect.poll(() => Math.abs(sim.clockSkewMs)).toBeLessThan(2_000);
 
-  // Pulling again re-reads the overlap window but stores nothing twice.
+  // Pulling again re-reads the overlap window but stores nothing twice (and sees the corrected clock).
   await pullAndWait();
+  await expect.poll(() => byTest('device-alert').count()).toBe(0);
   await expect.poll(() => page.getByText(/新增 0 条/).count()).toBeGreaterThan(0);
   expect(await feedRows().count()).toBe(6);
 
