@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readSheet } from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { addDays, localDateOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: false });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
   context.setDefaultTimeout(10_000);
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('[pageerror]', e.message));
@@ -164,6 +165,15 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await search('张三');
   await expect.poll(() => byTest('employee-row').count()).toBe(1);
   await shot('10-search');
+
+  // --- Export what the directory shows (the search result) to .xlsx and read it back
+  const download = page.waitForEvent('download');
+  await byTest('export-xlsx').click();
+  const file = join(tmp, 'export.xlsx');
+  await (await download).saveAs(file);
+  const exported = await readSheet(file);
+  expect(exported[0]?.slice(0, 2)).toEqual(['工号', '姓名']);
+  expect(exported.slice(1).map((r) => r.slice(0, 2))).toEqual([['A001', '张三']]);
   await byTest('employee-search').fill('');
   await pickOption('filter-status', '试用期');
   await expect.poll(() => byTest('employee-count').textContent()).toBe('筛选出 1 人 / 共 4 人');

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Box, Button, Grid, Group, Loader, SimpleGrid, Stack, Table, Text, ThemeIcon, Timeline, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Avatar, Badge, Box, Button, Grid, Group, Loader, SimpleGrid, Stack, Table, Text, ThemeIcon, Timeline, Tooltip } from '@mantine/core';
 import { IconArrowLeft, IconEye, IconEyeOff, IconLock, IconPencil, IconShieldCheck, IconUserOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { AuditEvent } from '#shared/schemas/audit';
@@ -64,7 +64,10 @@ function EmployeeDetail({ e }: { e: Employee }) {
           </Anchor>
         }
         title={
-          <Group gap="sm">
+          <Group gap="sm" wrap="nowrap">
+            <Avatar radius="xl" size={40} color={e.gender === 'female' ? 'pink' : 'blue'} variant="light">
+              {e.name.slice(0, 1)}
+            </Avatar>
             <span data-testid="detail-name">{e.name}</span>
             <StatusBadge status={e.status} />
           </Group>
