@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
@@ -72,6 +72,7 @@ function CorrectionForm({ target, onDone }: { target: Target; onDone: () => void
         <Alert color="blue" py="xs" icon={<IconInfoCircle size={18} />}>
           {t('att.correctionHint')}
         </Alert>
+        <DayPunches punches={target.dayPunches} ignored={day.ignoredPunchIds} />
         <SegmentedControl
           fullWidth
           value={v.action}
@@ -171,5 +172,32 @@ function LeaveForm({ row, onDone }: { row: AttendanceRow; onDone: () => void }) 
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** The day's raw punches, as evidence next to the correction; ones the computation left out are marked. */
+function DayPunches({ punches, ignored }: { punches: Punch[]; ignored: string[] }) {
+  const t = useT();
+  const sorted = [...punches].sort((a, b) => a.at - b.at);
+  return (
+    <div>
+      <Text size="sm" fw={500} mb={4}>
+        {t('att.dayPunches')}
+      </Text>
+      {sorted.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('att.noPunches')}
+        </Text>
+      ) : (
+        <Group gap={6}>
+          {sorted.map((p) => (
+            <Badge key={p.id} variant="outline" color={ignored.includes(p.id) ? 'gray' : 'dark'} radius="sm" fw={500} style={{ textTransform: 'none' }} title={p.deviceSerial}>
+              {formatDateTime(p.at).slice(5)}
+              {ignored.includes(p.id) ? ` · ${t('att.ignoredPunch')}` : ''}
+            </Badge>
+          ))}
+        </Group>
+      )}
+    </div>
   );
 }

@@ -79,8 +79,9 @@ export function startDeviceSync(db: RenshiDatabase, api: RenshiApi, onError: (er
         // Sync may re-emit unchanged documents; only a real change reschedules the poller.
         const config = JSON.stringify(devices.map(({ updatedAt: _u, ...d }) => d));
         if (config === lastConfig) return;
-        lastConfig = config;
-        return api.devicesConfigure({ devices });
+        return api.devicesConfigure({ devices }).then(() => {
+          lastConfig = config; // only once main has it, so a failed call is retried on the next change
+        });
       })
       .catch(onError);
   });
