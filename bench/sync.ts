@@ -123,7 +123,7 @@ export async function benchSync(): Promise<void> {
     const replica = await replicaDb(`bench-replica-${process.pid}`, ['employees', 'punches']);
     dbs.push(replica);
     const s0 = performance.now();
-    const sync = startReplication({ db: replica, serverUrl: server.url, token, collections: ['employees', 'punches'], batchSize: 2_000 });
+    const sync = startReplication({ db: replica, serverUrl: server.url, token, collections: ['employees', 'punches'], batchSize: Number(process.env.BENCH_SYNC_BATCH ?? 2_000) });
     await sync.awaitInSync();
     const syncS = (performance.now() - s0) / 1000;
     const got = (await replica.collections.employees!.count().exec()) + (await replica.collections.punches!.count().exec());

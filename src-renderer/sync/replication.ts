@@ -58,6 +58,11 @@ class HttpError extends Error {
   }
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** A promise that never rejects, so a prefetch nobody ends up awaiting cannot become an unhandled rejection. */
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const pageKey = (checkpoint: SyncCheckpoint | undefined, limit: number) => `${checkpoint?.serverSeq ?? 0}/${limit}`;
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -122,6 +127,15 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     const collection = opts.db.collections[name] as RxCollection<WireDocument>;
     const stream$ = new Subject<RxReplicationPullStreamItem<WireDocument, SyncCheckpoint>>();
     let failures = 0;
+    let prefetched: { key: string; page: Promise<Settled<PullResponse>> } | null = null;
+    const fetchPage = async (checkpoint: SyncCheckpoint | undefined, limit: number): Promise<PullResponse> => {
+      const q = new URLSearchParams({ limit: String(limit) });
+      if (checkpoint) {
+        q.set('id', checkpoint.id);
+        q.set('serverSeq', String(checkpoint.serverSeq));
+      }
+      return PullResponse.parse(await request(name, `pull?${q}`));
+    };
     // RxDB retries a failed handler after `retryTime`; growing it gives exponential backoff.
     const backoff = (ok: boolean) => {
       failures = ok ? 0 : failures + 1;
@@ -141,19 +155,22 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
             batchSize: opts.batchSize ?? 500,
             stream$: stream$.asObservable(),
             handler: async (checkpoint, batchSize) => {
-              const q = new URLSearchParams({ limit: String(batchSize) });
-              if (checkpoint) {
-                q.set('id', checkpoint.id);
-                q.set('serverSeq', String(checkpoint.serverSeq));
-              }
-              try {
-                const res = PullResponse.parse(await request(name, `pull?${q}`));
-                backoff(true);
-                return { documents: res.documents, checkpoint: res.checkpoint ?? checkpoint };
-              } catch (err) {
+              const key = pageKey(checkpoint, batchSize);
+              const page = prefetched?.key === key ? prefetched.page : settle(fetchPage(checkpoint, batchSize));
+              prefetched = null;
+              const result = await page;
+              if (!result.ok) {
                 backoff(false);
-                throw err;
+                throw result.error;
               }
+              backoff(true);
+              const res = result.value;
+              // A full page means more is waiting (initial sync, catching up after being offline): fetch the
+              // next page while RxDB stores this one, so the server's and the local database's work overlap.
+              if (res.documents.length === batchSize && res.checkpoint) {
+                prefetched = { key: pageKey(res.checkpoint, batchSize), page: settle(fetchPage(res.checkpoint, batchSize)) };
+              }
+              return { documents: res.documents, checkpoint: res.checkpoint ?? checkpoint };
             },
           }
         : undefined,
