@@ -25,9 +25,9 @@ export function DevicesPage() {
   const { api } = useRenshi();
   const { devices, loaded } = useDeviceDocs();
   const statuses = useDeviceStatuses();
-  const unmatched = useUnmatchedCounts();
   const org = useOrg();
   const { employees } = useEmployees();
+  const unmatched = useUnmatchedCounts(employees);
   const [editing, setEditing] = useState<Device | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const [tested, setTested] = useState<Map<string, TestResult>>(new Map());
@@ -228,9 +228,11 @@ function DeviceRow(props: {
         )}
       </Table.Td>
       <Table.Td ta="right">
-        <Text size="sm" c={props.unmatched > 0 ? 'orange.8' : 'dimmed'} data-testid="device-unmatched">
-          {props.unmatched}
-        </Text>
+        <Tooltip label={t('dev.unmatchedHint')} disabled={props.unmatched === 0} multiline w={280}>
+          <Text size="sm" c={props.unmatched > 0 ? 'orange.8' : 'dimmed'} fw={props.unmatched > 0 ? 600 : undefined} data-testid="device-unmatched">
+            {props.unmatched}
+          </Text>
+        </Tooltip>
       </Table.Td>
       <Table.Td>
         <Group gap={6} justify="flex-end" wrap="nowrap">

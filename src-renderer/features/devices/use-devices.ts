@@ -51,15 +51,19 @@ export function useLatestPunches(limit: number): Punch[] | undefined {
   return useMemo(() => docs?.map((d) => stripMeta(d.toMutableJSON()) as Punch), [docs]);
 }
 
-/** Punches whose PIN matched no employee, counted per device serial. */
-export function useUnmatchedCounts(): Map<string, number> {
+/**
+ * Punches whose PIN matches no employee, counted per device serial. Stored without an employee at ingest;
+ * once HR gives someone that PIN they count for that person (attendance matches by PIN too) and drop out.
+ */
+export function useUnmatchedCounts(employees: readonly Employee[]): Map<string, number> {
   const { db } = useRenshi();
   const docs = useObservable(() => db.punches.find({ selector: { employeeId: null } }).$, [db]);
   return useMemo(() => {
+    const pins = new Set(employees.map((e) => e.devicePin).filter(Boolean));
     const m = new Map<string, number>();
-    for (const d of docs ?? []) m.set(d.deviceSerial, (m.get(d.deviceSerial) ?? 0) + 1);
+    for (const d of docs ?? []) if (!pins.has(d.pin)) m.set(d.deviceSerial, (m.get(d.deviceSerial) ?? 0) + 1);
     return m;
-  }, [docs]);
+  }, [docs, employees]);
 }
 
 export function employeesById(employees: readonly Employee[]): Map<string, Employee> {
