@@ -4,11 +4,11 @@ import { useEffect, useState } from 'react';
  * A tiny hash router: the location is `#/area/...`, so a reload (and Electron's file:// pages) keep the
  * current screen without a server route. Screens parse `segments` themselves.
  */
-export type Route = { path: string; segments: string[] };
+export type Route = { path: string; segments: string[]; query: URLSearchParams };
 
 function current(): Route {
-  const path = window.location.hash.replace(/^#/, '') || '/employees';
-  return { path, segments: path.split('/').filter(Boolean).map(decodeURIComponent) };
+  const [path = '', search = ''] = (window.location.hash.replace(/^#/, '') || '/employees').split('?');
+  return { path, segments: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(search) };
 }
 
 export function useRoute(): Route {

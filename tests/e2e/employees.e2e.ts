@@ -163,7 +163,7 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await search('2002');
   await expect.poll(() => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')))).toEqual(['B002']);
   await search('张三');
-  await expect.poll(() => byTest('employee-row').count()).toBe(1);
+  await expect.poll(() => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')))).toEqual(['A001']);
   await shot('10-search');
 
   // --- Export what the directory shows (the search result) to .xlsx and read it back
@@ -180,6 +180,22 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await byTest('employee-row').first().click();
   await expect.poll(() => byTest('detail-name').textContent()).toBe('王五');
   await expect.poll(() => page.getByText('导入', { exact: true }).isVisible()).toBe(true); // history starts with the import
+
+  // --- Back to the list: filters are as they were left; sort by hire date both ways
+  const order = () => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')));
+  await byTest('nav-employees').click();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('筛选出 1 人 / 共 4 人');
+  await page.getByRole('button', { name: '清除筛选' }).first().click();
+  await byTest('sort-hireDate').click();
+  await expect.poll(order).toEqual(['A001', 'B001', 'B002', 'B003']);
+  await byTest('sort-hireDate').click();
+  await expect.poll(order).toEqual(['B003', 'B002', 'B001', 'A001']);
+
+  // --- Org headcount links to the directory filtered to that department
+  await byTest('nav-org').click();
+  await expect.poll(() => byTest('org-headcount').allTextContents()).toEqual(['4', '1', '3']); // site; departments by code: QA 品质部, ZP 装配部
+  await byTest('org-headcount').nth(2).click();
+  await expect.poll(() => byTest('employee-count').textContent()).toBe('筛选出 3 人 / 共 4 人');
 
   // --- Reload: the local database keeps everything; the language choice persists too
   await page.goto(`${host.url}/#/employees`);

@@ -1,49 +1,72 @@
-import { ActionIcon, Box, Button, Group, Paper, Select, Skeleton, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Box, Button, Chip, Group, Paper, Select, Skeleton, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconDownload, IconFileImport, IconPlus, IconSearch, IconUsers, IconX } from '@tabler/icons-react';
+import { IconCertificate, IconChevronDown, IconChevronUp, IconDownload, IconFileImport, IconPlus, IconSearch, IconSelector, IconUsers, IconX } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Employee, EmployeeStatus } from '#shared/schemas/employee';
 import { useRenshi } from '../../app/context.tsx';
-import { navigate } from '../../app/router.ts';
+import { navigate, useRoute } from '../../app/router.ts';
+import { today } from '../../components/format.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { STATUS_ORDER } from '../../components/status-badge.tsx';
-import { useT } from '../../i18n/i18n.tsx';
+import { useT, type MessageKey } from '../../i18n/i18n.tsx';
 import { exportEmployeesXlsx } from '../import-export/export-employees.ts';
 import { useOrg } from '../org/use-org.ts';
-import { filterEmployees } from './directory-filter.ts';
+import { filterEmployees, hasExpiringCertificate, sortEmployees, type Sort, type SortKey } from './directory-filter.ts';
 import { useEmployees } from './use-employees.ts';
 
 const ROW_HEIGHT = 40;
-const GRID = '110px minmax(120px,1.2fr) minmax(120px,1.3fr) minmax(90px,1fr) minmax(110px,1.2fr) 150px 108px 130px 90px';
+const GRID = '100px minmax(110px,1fr) minmax(150px,1.6fr) minmax(90px,1fr) minmax(110px,1.2fr) 150px 104px 124px 88px';
+const COLUMNS: { label: MessageKey; sort?: SortKey }[] = [
+  { label: 'emp.employeeNo', sort: 'employeeNo' },
+  { label: 'emp.name', sort: 'name' },
+  { label: 'emp.department', sort: 'department' },
+  { label: 'emp.site', sort: 'site' },
+  { label: 'emp.position', sort: 'position' },
+  { label: 'emp.status', sort: 'status' },
+  { label: 'emp.hireDate', sort: 'hireDate' },
+  { label: 'emp.phone' },
+  { label: 'emp.devicePin' },
+];
+
+type DirectoryState = { query: string; departmentId: string | null; siteId: string | null; status: EmployeeStatus | null; expiring: boolean; sort: Sort };
+const INITIAL: DirectoryState = { query: '', departmentId: null, siteId: null, status: null, expiring: false, sort: { key: 'employeeNo', desc: false } };
+// Kept for the session, so opening an employee and coming back finds the list as it was left.
+let remembered: DirectoryState = INITIAL;
 
 export function EmployeeDirectory() {
   const t = useT();
   const renshi = useRenshi();
+  const route = useRoute();
   const { loaded, employees } = useEmployees();
   const org = useOrg();
-  const [query, setQuery] = useState('');
+  // A link such as #/employees?department=<id> (from the org page) starts from that filter alone.
+  const [state, setState] = useState<DirectoryState>(() => {
+    const department = route.query.get('department');
+    const site = route.query.get('site');
+    return department || site ? { ...INITIAL, departmentId: department, siteId: site } : remembered;
+  });
+  useEffect(() => {
+    remembered = state;
+  }, [state]);
+  const patch = (p: Partial<DirectoryState>) => setState((s) => ({ ...s, ...p }));
+  const { query, departmentId, siteId, status, expiring, sort } = state;
   const [debouncedQuery] = useDebouncedValue(query, 120);
-  const [departmentId, setDepartmentId] = useState<string | null>(null);
-  const [siteId, setSiteId] = useState<string | null>(null);
-  const [status, setStatus] = useState<EmployeeStatus | null>(null);
   const [exporting, setExporting] = useState(false);
+  const todayStr = today();
 
-  const rows = useMemo(
-    () => filterEmployees(employees, { query: debouncedQuery, departmentId, siteId, status }),
-    [employees, debouncedQuery, departmentId, siteId, status],
-  );
-  const filtered = Boolean(debouncedQuery.trim() || departmentId || siteId || status);
   const nameOf = useCallback((id: string) => org.byId.get(id)?.name ?? '—', [org.byId]);
+  const rows = useMemo(
+    () => sortEmployees(filterEmployees(employees, { query: debouncedQuery, departmentId, siteId, status, expiringOn: expiring ? todayStr : null }), sort, nameOf),
+    [employees, debouncedQuery, departmentId, siteId, status, expiring, todayStr, sort, nameOf],
+  );
+  const expiringCount = useMemo(() => employees.filter((e) => e.status !== 'terminated' && hasExpiringCertificate(e, todayStr)).length, [employees, todayStr]);
+  const filtered = Boolean(debouncedQuery.trim() || departmentId || siteId || status || expiring);
 
-  const clear = () => {
-    setQuery('');
-    setDepartmentId(null);
-    setSiteId(null);
-    setStatus(null);
-  };
+  const clear = () => setState((s) => ({ ...INITIAL, sort: s.sort }));
+  const setQuery = (q: string) => patch({ query: q });
 
   const doExport = async () => {
     setExporting(true);
@@ -98,7 +121,7 @@ export function EmployeeDirectory() {
             placeholder={t('emp.filterDepartment')}
             data={org.departments.map((d) => ({ value: d.id, label: d.name }))}
             value={departmentId}
-            onChange={setDepartmentId}
+            onChange={(v) => patch({ departmentId: v })}
             clearable
             searchable
             w={170}
@@ -108,7 +131,7 @@ export function EmployeeDirectory() {
             placeholder={t('emp.filterSite')}
             data={org.sites.map((s) => ({ value: s.id, label: s.name }))}
             value={siteId}
-            onChange={setSiteId}
+            onChange={(v) => patch({ siteId: v })}
             clearable
             w={140}
           />
@@ -117,10 +140,23 @@ export function EmployeeDirectory() {
             placeholder={t('emp.filterStatus')}
             data={STATUS_ORDER.map((s) => ({ value: s, label: t(`status.${s}`) }))}
             value={status}
-            onChange={(v) => setStatus(v as EmployeeStatus | null)}
+            onChange={(v) => patch({ status: v as EmployeeStatus | null })}
             clearable
             w={190}
           />
+          {(expiringCount > 0 || expiring) && (
+            <Chip
+              checked={expiring}
+              onChange={(v) => patch({ expiring: v })}
+              color="orange"
+              variant="light"
+              size="sm"
+              icon={<IconCertificate size={14} />}
+              data-testid="filter-expiring"
+            >
+              {t('emp.filterExpiring', { count: expiringCount })}
+            </Chip>
+          )}
           {filtered && (
             <Button variant="subtle" color="gray" size="xs" onClick={clear}>
               {t('emp.clearFilters')}
@@ -166,7 +202,7 @@ export function EmployeeDirectory() {
             />
           )
         ) : (
-          <DirectoryTable rows={rows} nameOf={nameOf} />
+          <DirectoryTable rows={rows} nameOf={nameOf} sort={sort} onSort={(s) => patch({ sort: s })} />
         )}
       </Paper>
     </Box>
@@ -178,7 +214,7 @@ export function EmployeeDirectory() {
  * scroll like 40. Scrolling re-renders this component alone, never the toolbar; rows are memoised plain
  * elements (no per-cell components) because each scroll frame may mount a screenful of them.
  */
-function DirectoryTable({ rows, nameOf }: { rows: Employee[]; nameOf: (id: string) => string }) {
+function DirectoryTable({ rows, nameOf, sort, onSort }: { rows: Employee[]; nameOf: (id: string) => string; sort: Sort; onSort: (s: Sort) => void }) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
@@ -186,7 +222,7 @@ function DirectoryTable({ rows, nameOf }: { rows: Employee[]; nameOf: (id: strin
   return (
     <div ref={scrollRef} style={{ flex: 1, minHeight: 0, overflow: 'auto' }} data-testid="employee-table">
       <div style={{ minWidth: 1000 }}>
-        <HeaderRow />
+        <HeaderRow sort={sort} onSort={onSort} />
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const e = rows[v.index]!;
@@ -198,16 +234,29 @@ function DirectoryTable({ rows, nameOf }: { rows: Employee[]; nameOf: (id: strin
   );
 }
 
-function HeaderRow() {
+function HeaderRow({ sort, onSort }: { sort: Sort; onSort: (s: Sort) => void }) {
   const t = useT();
-  const cols = ['emp.employeeNo', 'emp.name', 'emp.department', 'emp.site', 'emp.position', 'emp.status', 'emp.hireDate', 'emp.phone', 'emp.devicePin'] as const;
   return (
-    <div className="renshi-grid renshi-grid-head" style={{ gridTemplateColumns: GRID }}>
-      {cols.map((c) => (
-        <div key={c} className="renshi-cell">
-          {t(c)}
-        </div>
-      ))}
+    <div className="renshi-grid renshi-grid-head" style={{ gridTemplateColumns: GRID }} role="row">
+      {COLUMNS.map((c) => {
+        const key = c.sort;
+        if (!key) return <div key={c.label} className="renshi-cell">{t(c.label)}</div>;
+        const active = sort.key === key;
+        const Icon = active ? (sort.desc ? IconChevronDown : IconChevronUp) : IconSelector;
+        return (
+          <div
+            key={c.label}
+            className={active ? 'renshi-cell renshi-sortable renshi-sorted' : 'renshi-cell renshi-sortable'}
+            role="columnheader"
+            aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+            data-testid={`sort-${key}`}
+            onClick={() => onSort({ key, desc: active ? !sort.desc : false })}
+          >
+            {t(c.label)}
+            <Icon size={12} style={{ marginLeft: 2, verticalAlign: -1, opacity: active ? 1 : 0.4 }} />
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Box, Button, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Box, Button, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconBuildingFactory2, IconHierarchy2, IconPencil, IconPlus } from '@tabler/icons-react';
@@ -69,7 +69,9 @@ export function OrgPage() {
                     <Table.Td fw={500}>{s.name}</Table.Td>
                     <Table.Td c={s.address ? undefined : 'dimmed'}>{s.address || '—'}</Table.Td>
                     <Table.Td>{s.escalationWindowMinutes}</Table.Td>
-                    <Table.Td ta="right">{headcount.get(s.id) ?? 0}</Table.Td>
+                    <Table.Td ta="right">
+                      <Headcount n={headcount.get(s.id) ?? 0} href={`#/employees?site=${encodeURIComponent(s.id)}`} />
+                    </Table.Td>
                     <Table.Td>
                       <EditButton onClick={() => setEditing({ kind: 'site', unit: s })} label={t('common.edit')} />
                     </Table.Td>
@@ -111,7 +113,9 @@ export function OrgPage() {
                     <Table.Td fw={500}>{d.name}</Table.Td>
                     <Table.Td>{d.siteId ? nameOf(d.siteId) : <Text span c="dimmed" size="sm">{t('org.noSite')}</Text>}</Table.Td>
                     <Table.Td c={d.parentId ? undefined : 'dimmed'}>{nameOf(d.parentId)}</Table.Td>
-                    <Table.Td ta="right">{headcount.get(d.id) ?? 0}</Table.Td>
+                    <Table.Td ta="right">
+                      <Headcount n={headcount.get(d.id) ?? 0} href={`#/employees?department=${encodeURIComponent(d.id)}`} />
+                    </Table.Td>
                     <Table.Td>
                       <EditButton onClick={() => setEditing({ kind: 'department', unit: d })} label={t('common.edit')} />
                     </Table.Td>
@@ -153,6 +157,17 @@ function Panel({ icon, title, count, action, children }: { icon: ReactNode; titl
       </Group>
       <Box px="xs">{children}</Box>
     </Paper>
+  );
+}
+
+/** Headcount links to the directory filtered to that unit. */
+function Headcount({ n, href }: { n: number; href: string }) {
+  return n === 0 ? (
+    <Text span c="dimmed" size="sm">0</Text>
+  ) : (
+    <Anchor href={href} size="sm" data-testid="org-headcount">
+      {n}
+    </Anchor>
   );
 }
 
