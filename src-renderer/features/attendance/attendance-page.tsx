@@ -21,6 +21,7 @@ import { AttendanceBadge, LABEL_COLOR, LABEL_ORDER, labelKey } from './attendanc
 import { CorrectionDialog, LeaveDialog } from './request-dialogs.tsx';
 import { useAttendanceSetup, usePunchesForDays, useRequests } from './use-attendance-data.ts';
 
+const PAGE_ROWS = 300;
 const hhmm = (ms: number | null) => (ms === null ? '—' : localDateTimeOf(ms).slice(11, 16));
 
 type Scope = { siteId: string | null; departmentId: string | null };
@@ -138,6 +139,8 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
     return m;
   }, [rows, now]);
   const q = search.trim().toLowerCase();
+  // A plant of thousands: render a page of rows at a time (the counts above always cover everyone).
+  const [limit, setLimit] = useState(PAGE_ROWS);
   const shown = rows.filter((r) => (!filter || rowLabel(r, now) === filter) && (!q || r.employee.name.toLowerCase().includes(q) || r.employee.employeeNo.toLowerCase().includes(q)));
   const pendingFor = useMemo(() => new Set(requests.filter((r) => r.status === 'pending').map((r) => r.employeeId)), [requests]);
   const punchesOf = (row: AttendanceRow) => punches.filter((p) => row.day && (row.day.usedPunchIds.includes(p.id) || row.day.ignoredPunchIds.includes(p.id)));
@@ -195,7 +198,7 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {shown.map((r) => (
+              {shown.slice(0, limit).map((r) => (
                 <Table.Tr key={r.employee.id} data-testid="att-row" data-employee-no={r.employee.employeeNo}>
                   <Table.Td c="dimmed">{r.employee.employeeNo}</Table.Td>
                   <Table.Td fw={500}>
@@ -257,6 +260,13 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
               ))}
             </Table.Tbody>
           </Table>
+          {shown.length > limit && (
+            <Group justify="center" py="sm">
+              <Button variant="subtle" size="xs" onClick={() => setLimit(limit + PAGE_ROWS)} data-testid="att-more">
+                {t('att.showMore', { shown: limit, total: shown.length })}
+              </Button>
+            </Group>
+          )}
         </Table.ScrollContainer>
       )}
       <CorrectionDialog target={correcting} onClose={() => setCorrecting(null)} />
