@@ -55,6 +55,34 @@ describe('replication client', () => {
     }
   });
 
+  test('paging with prefetch: every document arrives once, each page is fetched once', async () => {
+    await admin.push('punches', Array.from({ length: 95 }, (_, i) => row(punch(`page${i}`, 10_000 + i))));
+    const serverIds: string[] = [];
+    let q = 'limit=1000';
+    for (;;) {
+      const page = (await admin.pull('punches', q)).body;
+      if (!page.documents.length) break;
+      serverIds.push(...page.documents.map((d: { id: string }) => d.id));
+      q = `limit=1000&id=${encodeURIComponent(page.checkpoint.id)}&serverSeq=${page.checkpoint.serverSeq}`;
+    }
+    const db = await punchDb('client-c');
+    const pulls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).includes('/pull?')) pulls.push(String(input));
+      return fetch(input, init);
+    };
+    const sync = startReplication({ db, serverUrl: server.url, token: admin.token!, collections: ['punches'], fetch: counting, batchSize: 10, live: false });
+    try {
+      await sync.awaitInSync();
+      const local = (await db.collections.punches!.find().exec()).map((d) => d.id).sort();
+      expect(local).toEqual([...serverIds].sort());
+      expect(new Set(pulls).size).toBe(pulls.length);
+      expect(pulls.length).toBeLessThanOrEqual(Math.ceil(serverIds.length / 10) + 2);
+    } finally {
+      await sync.stop();
+    }
+  });
+
   test('a server on another protocol version is reported, not silently retried forever', async () => {
     const db = await punchDb('client-b');
     const oldClient: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-renshi-protocol': '2' } });
