@@ -12,6 +12,8 @@ import { DeviceSync } from '../features/devices/device-sync-mount.tsx';
 import { DevicesPage } from '../features/devices/devices-page.tsx';
 import { ImportPage } from '../features/import-export/import-page.tsx';
 import { OrgPage } from '../features/org/org-page.tsx';
+import { AlertsArea, AlertsNavBadge } from '../features/alerts/alerts-page.tsx';
+import { AlertsProvider, BridgeNotifications } from '../features/alerts/alerts-provider.tsx';
 import { I18nProvider, useLanguage, useT, type Language, type MessageKey } from '../i18n/i18n.tsx';
 import { useRenshi } from './context.tsx';
 import { navigate, useRoute, type Route } from './router.ts';
@@ -44,7 +46,10 @@ export function App() {
         </Center>
       ) : (
         <I18nProvider initial={initial} onChange={persist}>
-          <Shell />
+          <AlertsProvider>
+            <BridgeNotifications />
+            <Shell />
+          </AlertsProvider>
         </I18nProvider>
       )}
     </MantineProvider>
@@ -66,7 +71,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
     items: [
       { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} />, path: '/attendance' },
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
-      { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} /> },
+      { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} />, path: '/alerts' },
       { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
       { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} /> },
     ],
@@ -114,6 +119,7 @@ function Shell() {
                       label={t(item.label)}
                       leftSection={item.icon}
                       active={area === item.key}
+                      rightSection={item.key === 'alerts' ? <AlertsNavBadge /> : undefined}
                       data-testid={`nav-${item.key}`}
                       style={{ borderRadius: 6 }}
                       fw={area === item.key ? 600 : 400}
@@ -157,6 +163,8 @@ function Screen({ route }: { route: Route }) {
       return <AttendancePage />;
     case 'devices':
       return <DevicesPage />;
+    case 'alerts':
+      return <AlertsArea segments={route.segments.slice(1)} />;
     case 'employees':
     case undefined:
       if (id === 'new') return <EmployeeFormPage id={null} />;

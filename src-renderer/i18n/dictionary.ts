@@ -1,4 +1,5 @@
 import { opsEn, opsZh } from './ops-messages.ts';
+import { alertsEn, alertsZh } from '../features/alerts/alerts-messages.ts';
 
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
@@ -337,6 +338,9 @@ const zhCN = {
 
   // ---- attendance & device screens (own file)
   ...opsZh,
+
+  // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
+  ...alertsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -673,6 +677,9 @@ const en: Record<MessageKey, string> = {
 
   // ---- attendance & device screens (own file)
   ...opsEn,
+
+  // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
+  ...alertsEn,
 };
 
 export type Language = 'zh-CN' | 'en';

@@ -1,0 +1,122 @@
+import { Alert, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { reviewEscalations, type EscalationReview } from '#shared/escalation/escalation-review';
+import { useT } from '../../i18n/i18n.tsx';
+import { NeedsServer } from '../alerts/alerts-page.tsx';
+import { useAlerts } from '../alerts/alerts-provider.tsx';
+import type { EscalationItem } from '../alerts/escalation-client.ts';
+import { useEscalationItems } from '../cases/lost-contact-cases.tsx';
+import { useOrg } from '../org/use-org.ts';
+
+/** Escalations grouped by the month of the absence, newest month first, each folded by reviewEscalations. */
+export function reviewByMonth(items: readonly EscalationItem[]): { month: string; review: EscalationReview }[] {
+  const months = new Map<string, EscalationItem[]>();
+  for (const i of items) {
+    const month = i.date.slice(0, 7);
+    months.set(month, [...(months.get(month) ?? []), i]);
+  }
+  return [...months.entries()].sort(([a], [b]) => b.localeCompare(a)).map(([month, states]) => ({ month, review: reviewEscalations(states) }));
+}
+
+function minutes(m: number | null): string {
+  if (m === null) return '—';
+  return m < 120 ? `${m} min` : `${(m / 60).toFixed(1)} h`;
+}
+
+/** Review of story 1: lost-contact cases, time to first contact and misjudged absences, per month. */
+export function EscalationReviewPage() {
+  const t = useT();
+  const { client } = useAlerts();
+  const { items, error } = useEscalationItems();
+  const org = useOrg();
+  const [site, setSite] = useState<string | null>(null);
+  const rows = useMemo(() => reviewByMonth((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
+  const total = useMemo(() => reviewEscalations((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
+  if (!client) return <NeedsServer />;
+
+  const tiles: [string, string | number][] = [
+    [t('rv.anomalies'), total.anomalies],
+    [t('rv.casesOpened'), total.casesOpened],
+    [t('rv.casesOpen'), total.casesOpen],
+    [t('rv.medianFirstContact'), minutes(total.minutesToFirstContact.median)],
+    [t('rv.misjudged'), total.misjudged],
+  ];
+
+  return (
+    <Stack gap="md" data-testid="review-page">
+      {error && (
+        <Alert color="orange" title={t('al.loadFailed')}>
+          {error}
+        </Alert>
+      )}
+      <Group>
+        <Select label={t('al.site')} placeholder={t('al.allSites')} clearable w={180} data={org.sites.map((s) => ({ value: s.id, label: s.name }))} value={site} onChange={setSite} />
+      </Group>
+      <SimpleGrid cols={5}>
+        {tiles.map(([label, value]) => (
+          <Paper key={label} withBorder radius="md" p="md">
+            <Text size="xs" c="dimmed">
+              {label}
+            </Text>
+            <Text fw={700} size="xl" data-testid="review-tile">
+              {value}
+            </Text>
+          </Paper>
+        ))}
+      </SimpleGrid>
+      <Paper withBorder radius="md">
+        <ScrollArea>
+          <Table verticalSpacing="xs" data-testid="review-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('rv.month')}</Table.Th>
+                <Table.Th ta="right">{t('rv.anomalies')}</Table.Th>
+                <Table.Th ta="right">{t('rv.resolvedBeforeCase')}</Table.Th>
+                <Table.Th ta="right">{t('rv.casesOpened')}</Table.Th>
+                <Table.Th ta="right">{t('rv.casesOpen')}</Table.Th>
+                <Table.Th ta="right">{t('rv.returned')}</Table.Th>
+                <Table.Th ta="right">{t('rv.reasonConfirmed')}</Table.Th>
+                <Table.Th ta="right">{t('rv.dismissal')}</Table.Th>
+                <Table.Th ta="right">{t('rv.misjudged')}</Table.Th>
+                <Table.Th ta="right">{t('rv.medianFirstContact')}</Table.Th>
+                <Table.Th ta="right">{t('rv.maxFirstContact')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={11}>
+                    <Text size="sm" c="dimmed" ta="center" py="md">
+                      {items === null ? t('app.loading') : t('rv.empty')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {rows.map(({ month, review: r }) => {
+                const before = r.resolvedBeforeCase.employee + r.resolvedBeforeCase.emergency_contact + r.resolvedBeforeCase.punch + r.resolvedBeforeCase.hr;
+                return (
+                  <Table.Tr key={month} data-testid="review-row" data-month={month}>
+                    <Table.Td>{month}</Table.Td>
+                    <Table.Td ta="right">{r.anomalies}</Table.Td>
+                    <Table.Td ta="right">{before}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-cases">{r.casesOpened}</Table.Td>
+                    <Table.Td ta="right">{r.casesOpen}</Table.Td>
+                    <Table.Td ta="right">{r.casesClosed.returned}</Table.Td>
+                    <Table.Td ta="right">{r.casesClosed.reason_confirmed}</Table.Td>
+                    <Table.Td ta="right">{r.casesClosed.dismissal_started}</Table.Td>
+                    <Table.Td ta="right">{r.misjudged}</Table.Td>
+                    <Table.Td ta="right">{minutes(r.minutesToFirstContact.median)}</Table.Td>
+                    <Table.Td ta="right">{minutes(r.minutesToFirstContact.max)}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </ScrollArea>
+      </Paper>
+      <Text size="xs" c="dimmed">
+        {t('rv.note')}
+      </Text>
+    </Stack>
+  );
+}
