@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { TerminalSettings, type AppInfo } from '#shared/ipc/contract';
 import type { BridgeHandlers } from '../bridge/handlers.ts';
 import { createDeviceService } from '../devices/service.ts';
+import { createAlertWatcher } from './alert-watcher.ts';
 import { createAppService } from './app-service.ts';
 import { newSecret } from './files.ts';
 import { createPunchRelay } from './punch-relay.ts';
@@ -57,10 +58,19 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
     settings: { get: () => app.settingsGet(), set: (patch: Partial<TerminalSettings>) => app.settingsSet(patch) },
     startEmbedded,
   });
+  // Local notifications of the site's HR alerts. In 'embedded' mode the watcher waits until the UI has
+  // started the server, rather than starting it itself.
+  const alertWatcher = createAlertWatcher({
+    dataDir: opts.dataDir,
+    session: async () => ((await app.settingsGet()).serverMode === 'embedded' && !embedded ? null : sync.syncSession()),
+    notify: async (note) => (await app.notify(note)).shown || opts.listeners() > 0,
+  });
+  alertWatcher.start();
 
   return {
     handlers: { ...app, ...deviceHandlers, ...sync, punchesAck: async (input) => relay.ack(input) },
     async close() {
+      await alertWatcher.stop();
       await closeDevices();
       if (embedded) await (await embedded.catch(() => null))?.close();
     },
