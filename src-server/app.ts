@@ -5,6 +5,7 @@ import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
 import { registerEscalation } from './escalation/module.ts';
+import { registerIclock } from './iclock/module.ts';
 import { registerCors } from './http/cors.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { ChangeFeed } from './sync/feed.ts';
@@ -30,6 +31,7 @@ export async function buildApp({ db, logger = false }: { db: Database; logger?: 
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
   await registerEscalation(app, { db });
+  await registerIclock(app, { db, sync });
   app.addHook('onClose', async () => feed.stop());
   return { app, auth, feed };
 }
