@@ -312,14 +312,17 @@ function importFieldOfPath(fullPath: (string | number)[]): ImportField | null {
   }
 }
 
-/** Header and one example row for the downloadable template (Chinese headers, required ones marked *). */
-export function importTemplate(): { headers: string[]; example: string[] } {
+/**
+ * Header and one example row for the downloadable template (Chinese headers, required ones marked *).
+ * Pass the company's own department and site so the example row names units that exist.
+ */
+export function importTemplate(org: { department?: string; site?: string } = {}): { headers: string[]; example: string[] } {
   const example: Record<ImportField, string> = {
     employeeNo: 'A0001',
     name: '张伟',
     gender: '男',
-    department: '生产一部',
-    site: '一厂',
+    department: org.department ?? '生产一部',
+    site: org.site ?? '一厂',
     position: '操作工',
     hireDate: '2024-03-01',
     status: '在职',

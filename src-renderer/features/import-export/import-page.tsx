@@ -88,7 +88,12 @@ export function ImportPage() {
         title={t('imp.title')}
         subtitle={t('imp.subtitle')}
         actions={
-          <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => void downloadImportTemplate()} data-testid="download-template">
+          <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => {
+              // The example row names a real department (with its site) so the template imports as-is.
+              const dept = org.departments.find((d) => d.siteId) ?? org.departments[0];
+              const site = (dept?.siteId && org.byId.get(dept.siteId)) || org.sites[0];
+              void downloadImportTemplate({ department: dept?.name, site: site?.name });
+            }} data-testid="download-template">
             {t('imp.template')}
           </Button>
         }

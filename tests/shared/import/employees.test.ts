@@ -163,6 +163,13 @@ describe('cell helpers', () => {
     expect(result.issues).toEqual([]);
     expect(result.records).toHaveLength(1);
   });
+
+  it("the template's example row can name the company's own units", () => {
+    const t = importTemplate({ department: '品质部', site: '二厂' });
+    const result = mapEmployeeRows([t.headers, t.example], context());
+    expect(result.issues).toEqual([]);
+    expect(result.records[0]).toMatchObject({ departmentId: 'dep-b', siteId: 'site-2' });
+  });
 });
 
 describe('fieldIssueOf', () => {
