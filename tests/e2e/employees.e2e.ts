@@ -39,6 +39,14 @@ const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 const byTest = (id: string) => page.getByTestId(id);
 
+/** GBK bytes of a string, built by inverting Node's GB18030 decoder over the two-byte range. */
+function encodeGbk(text: string): Buffer {
+  const decoder = new TextDecoder('gb18030');
+  const table = new Map<string, number[]>();
+  for (let hi = 0x81; hi <= 0xfe; hi++) for (let lo = 0x40; lo <= 0xfe; lo++) if (lo !== 0x7f) table.set(decoder.decode(new Uint8Array([hi, lo])), [hi, lo]);
+  return Buffer.from([...text].flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : (table.get(ch) ?? [0x3f]))));
+}
+
 async function pickOption(testId: string, option: string) {
   await byTest(testId).click();
   await page.getByRole('option', { name: option, exact: true }).click();
@@ -129,11 +137,12 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   // --- Import: one bad row refuses the whole file
   const header = ['工号', '姓名', '部门', '厂区', '职位', '入职日期', '状态', '手机', '考勤号'];
   const bad = join(tmp, 'bad.csv');
+  // Saved as GBK, as Excel on Chinese Windows writes CSV: the import must decode it.
   writeFileSync(
     bad,
-    [header, ['B001', '李四', '装配部', 'DG1', '操作工', '2025-01-06', '在职', '13700137000', '2001'], ['B002', '王五', '财务部', 'DG1', '会计', '2025-01-06', '在职', '', '2002'], ['A001', '重复', 'QA', '', '', '2025-01-06', '', '', '']]
+    encodeGbk([header, ['B001', '李四', '装配部', 'DG1', '操作工', '2025-01-06', '在职', '13700137000', '2001'], ['B002', '王五', '财务部', 'DG1', '会计', '2025-01-06', '在职', '', '2002'], ['A001', '重复', 'QA', '', '', '2025-01-06', '', '', '']]
       .map((r) => r.join(','))
-      .join('\n'),
+      .join('\n')),
   );
   await byTest('nav-import').click();
   await byTest('import-file').setInputFiles(bad);
