@@ -78,6 +78,9 @@ const storable = (s: string) => s.replace(/\u0000/g, '\uFFFD');
 /** Raw lines are kept for review, bounded: one request can neither store megabytes nor millions of rows. */
 const MAX_REJECTED_PER_UPLOAD = 500;
 const MAX_RAW = 1_000;
+/** Review is about what is wrong lately; older rejected lines give way. */
+const MAX_REJECTED_PER_DEVICE = 10_000;
+const MAX_UNREGISTERED = 1_000;
 
 export const iclockRepository = {
   async device(q: Queryable, serial: string): Promise<PushDevice | null> {
@@ -119,6 +122,11 @@ export const iclockRepository = {
          push_version = COALESCE($4, iclock_unregistered.push_version), last_path = $5`,
       [u.serial, u.at, u.ip, u.pushVersion, u.path],
     );
+    // Anyone can call with made-up serials: only the most recent ones are worth an admin's attention.
+    await q.query(
+      `DELETE FROM iclock_unregistered WHERE serial NOT IN (SELECT serial FROM iclock_unregistered ORDER BY last_seen_at DESC LIMIT $1)`,
+      [MAX_UNREGISTERED],
+    );
   },
 
   /** False when the serial is already registered (checked by the database, so two admins cannot both add it). */
@@ -157,6 +165,11 @@ export const iclockRepository = {
       `INSERT INTO iclock_rejected_lines (serial, table_name, line_no, raw, reason, received_at)
        SELECT $1, $2, line_no, raw, reason, $3 FROM jsonb_to_recordset($4::jsonb) AS x(line_no integer, raw text, reason text)`,
       [serial, table, at, JSON.stringify(kept)],
+    );
+    await q.query(
+      `DELETE FROM iclock_rejected_lines WHERE serial = $1
+         AND id < (SELECT min(id) FROM (SELECT id FROM iclock_rejected_lines WHERE serial = $1 ORDER BY id DESC LIMIT $2) AS kept)`,
+      [serial, MAX_REJECTED_PER_DEVICE],
     );
   },
 

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { instantOf } from '#shared/time';
-import { ADMIN, login, startTestServer, userApi, type Api } from '../support/backends.ts';
+import { ADMIN, Api, login, postgresAvailable, startTestServer, userApi, type Backend } from '../support/backends.ts';
 import { listen } from '../support/stream.ts';
 import { PushDevice, type PushRecord } from '../../simulators/zkteco-push/push-device.ts';
 
 /**
- * The PUSH receiver over real HTTP: the sync server (in-memory PGlite, port 0) and simulated terminals.
- * Punches must come out where every other punch does: /sync/punches/pull and the live stream.
+ * The PUSH receiver over real HTTP: the sync server (port 0; in-memory PGlite, and real PostgreSQL when one
+ * answers) and simulated terminals. Punches must come out where every other punch does: /sync/punches/pull
+ * and the live stream.
  */
+const backends: Backend[] = ['pglite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
+
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let admin: Api;
 let hr: Api;
@@ -34,14 +37,14 @@ async function registered(serial: string, siteId = 'site-a'): Promise<PushDevice
   return new PushDevice({ serverUrl: server.url, serialNumber: serial });
 }
 
-beforeAll(async () => {
-  server = await startTestServer('pglite');
-  admin = await login(server.url, ADMIN.username, ADMIN.password);
-  hr = await userApi(admin, { username: 'hr1', role: 'hr' });
-});
-afterAll(async () => server?.close());
+describe.each(backends)('ZKTeco PUSH receiver on %s', (backend) => {
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    admin = await login(server.url, ADMIN.username, ADMIN.password);
+    hr = await userApi(admin, { username: 'hr1', role: 'hr' });
+  });
+  afterAll(async () => server?.close());
 
-describe('ZKTeco PUSH receiver', () => {
   test('handshake answers the options block with the stamps the server holds', async () => {
     const dev = await registered('PUSH0001');
     const res = await dev.handshake();
@@ -241,6 +244,37 @@ describe('ZKTeco PUSH receiver', () => {
     // A result for a command this device was never sent changes nothing.
     expect((await dev.request('POST', '/iclock/devicecmd?SN=PUSH0005', `ID=${info.body.id}&Return=-5&CMD=INFO\n`)).status).toBe(200);
     expect((await hr.get('/push-devices/PUSH0005/commands')).body.commands.find((c: any) => c.id === info.body.id).returnCode).toBe(0);
+  });
+
+  test('concurrent uploads of the same records and concurrent polls: one punch per record, one delivery per command', async () => {
+    const dev = await registered('PUSH0007');
+    const records = Array.from({ length: 40 }, (_, i) => rec(String(i + 1), `2026-03-07 09:${String(i).padStart(2, '0')}:00`));
+    const body = records.map((r) => `${r.pin}\t${r.localTime}\t0\t1\t0\t0\t0`).join('\n');
+    const answers = await Promise.all(Array.from({ length: 4 }, () => dev.postTable('ATTLOG', body, 40)));
+    expect(answers.map((a) => a.text)).toEqual(['OK: 40', 'OK: 40', 'OK: 40', 'OK: 40']);
+    const landed = await punchesOf('PUSH0007');
+    expect(landed).toHaveLength(40);
+    expect(new Set(landed.map((p) => p.id)).size).toBe(40);
+
+    const queued = await Promise.all(Array.from({ length: 5 }, () => hr.post('/push-devices/PUSH0007/commands', { kind: 'info' })));
+    const polls = await Promise.all(Array.from({ length: 4 }, () => dev.request('GET', '/iclock/getrequest?SN=PUSH0007')));
+    const delivered = polls.flatMap((p) => p.text.split('\n').filter((l) => l.startsWith('C:')).map((l) => Number(l.split(':')[1])));
+    expect(delivered.sort((a, b) => a - b)).toEqual(queued.map((q) => q.body.id).sort((a: number, b: number) => a - b));
+  });
+
+  test('a record the site PC already pulled over TCP is not overwritten by the push', async () => {
+    const terminal = await admin.post('/terminals', { name: 'gate PC', siteId: 'site-a' });
+    expect(terminal.status).toBe(201);
+    const pc = new Api(server.url, terminal.body.token);
+    const at = instantOf('2026-03-08 08:00:00');
+    const pulled = {
+      id: `PUSH0008|77|${at}`, deviceSerial: 'PUSH0008', pin: '77', at, deviceLocalTime: '2026-03-08 08:00:00', verifyMode: 1, punchState: 0,
+      source: 'device-pull', employeeId: 'emp-77', siteId: 'site-a', receivedAt: at, updatedAt: at,
+    };
+    expect((await pc.push('punches', [{ newDocumentState: { ...pulled, _deleted: false }, assumedMasterState: null }])).body.rejections).toEqual([]);
+    const dev = await registered('PUSH0008');
+    expect((await dev.punch(rec('77', '2026-03-08 08:00:00'))).text).toBe('OK: 1');
+    expect(await punchesOf('PUSH0008')).toEqual([{ ...pulled, _deleted: false }]);
   });
 
   test('a live pull-stream receives pushed punches as they arrive', async () => {
