@@ -14,6 +14,8 @@ import { ImportPage } from '../features/import-export/import-page.tsx';
 import { OrgPage } from '../features/org/org-page.tsx';
 import { AlertsArea, AlertsNavBadge } from '../features/alerts/alerts-page.tsx';
 import { AlertsProvider, BridgeNotifications } from '../features/alerts/alerts-provider.tsx';
+import { SettingsPage } from '../features/settings/settings-page.tsx';
+import { ConflictsPage } from '../features/conflicts/conflicts-page.tsx';
 import { I18nProvider, useLanguage, useT, type Language, type MessageKey } from '../i18n/i18n.tsx';
 import { useRenshi } from './context.tsx';
 import { navigate, useRoute, type Route } from './router.ts';
@@ -73,7 +75,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} />, path: '/alerts' },
       { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
-      { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} /> },
+      { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} />, path: '/settings' },
     ],
   },
 ];
@@ -165,6 +167,10 @@ function Screen({ route }: { route: Route }) {
       return <DevicesPage />;
     case 'alerts':
       return <AlertsArea segments={route.segments.slice(1)} />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'conflicts':
+      return <ConflictsPage id={id ?? null} />;
     case 'employees':
     case undefined:
       if (id === 'new') return <EmployeeFormPage id={null} />;

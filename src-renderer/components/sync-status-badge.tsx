@@ -1,14 +1,18 @@
-import { Badge, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCloudCheck, IconCloudOff, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
+import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCloudCheck, IconCloudOff, IconCloudUpload, IconGitMerge, IconRefresh } from '@tabler/icons-react';
+import { navigate } from '../app/router.ts';
+import { useConflicts } from '../features/conflicts/conflicts-api.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useSync } from '../sync/sync-provider.tsx';
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 
-/** Header indicator: online/offline, pending changes, last sync and the latest problem. */
+/** Header indicator: online/offline, pending changes, last sync and the latest problem; opens the settings. */
 export function SyncStatusBadge() {
   const t = useT();
   const { session, status } = useSync();
+  const conflicts = useConflicts('open');
+  const openConflicts = conflicts.items?.length ?? 0;
   let color = 'gray';
   let icon = <IconCloudOff size={12} />;
   let label = t('sync.local');
@@ -38,23 +42,49 @@ export function SyncStatusBadge() {
     if (latest) lines.push(`${t('sync.lastError')}: ${latest.message}`);
   }
   return (
-    <Tooltip
-      withArrow
-      multiline
-      w={320}
-      label={
-        <Stack gap={2}>
-          {lines.filter(Boolean).map((l) => (
-            <Text key={l} size="xs">
-              {l}
-            </Text>
-          ))}
-        </Stack>
-      }
-    >
-      <Badge data-testid="sync-status" data-state={color} variant="light" color={color} radius="sm" style={{ textTransform: 'none' }} fw={500} leftSection={icon}>
-        {label}
-      </Badge>
-    </Tooltip>
+    <Group gap={6} wrap="nowrap">
+      <Tooltip
+        withArrow
+        multiline
+        w={320}
+        label={
+          <Stack gap={2}>
+            {lines.filter(Boolean).map((l) => (
+              <Text key={l} size="xs">
+                {l}
+              </Text>
+            ))}
+          </Stack>
+        }
+      >
+        <Badge
+          data-testid="sync-status"
+          data-state={color}
+          variant="light"
+          color={color}
+          radius="sm"
+          style={{ textTransform: 'none', cursor: 'pointer' }}
+          fw={500}
+          leftSection={icon}
+          onClick={() => navigate('/settings')}
+        >
+          {label}
+        </Badge>
+      </Tooltip>
+      {openConflicts > 0 && (
+        <Badge
+          data-testid="sync-conflicts"
+          variant="filled"
+          color="orange"
+          radius="sm"
+          style={{ textTransform: 'none', cursor: 'pointer' }}
+          fw={500}
+          leftSection={<IconGitMerge size={12} />}
+          onClick={() => navigate('/conflicts')}
+        >
+          {t('cf.badge', { count: openConflicts })}
+        </Badge>
+      )}
+    </Group>
   );
 }

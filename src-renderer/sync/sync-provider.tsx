@@ -1,13 +1,14 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CollectionName } from '#shared/collections';
 import type { SyncSession } from '#shared/ipc/contract';
 import { useRenshi } from '../app/context.tsx';
 import { startReplication, type ReplicationHandle } from './replication.ts';
 import type { SyncStatus } from './status.ts';
 
-export type SyncState = { session: SyncSession | null; status: SyncStatus | null; restart: () => void };
+/** `restart` re-reads the session (after sign-in, sign-out or a mode change); `syncNow` re-pulls at once. */
+export type SyncState = { session: SyncSession | null; status: SyncStatus | null; restart: () => void; syncNow: () => void };
 
-const Ctx = createContext<SyncState>({ session: null, status: null, restart: () => {} });
+const Ctx = createContext<SyncState>({ session: null, status: null, restart: () => {}, syncNow: () => {} });
 
 /**
  * Starts replication with whatever server the main process says this terminal uses, and restarts it when
@@ -18,6 +19,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SyncSession | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [generation, setGeneration] = useState(0);
+  const running = useRef<ReplicationHandle | null>(null);
 
   useEffect(() => {
     let handle: ReplicationHandle | null = null;
@@ -31,6 +33,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         if (!s.token || !s.serverUrl) return setStatus(null);
         const access = (s.principal?.access ?? {}) as Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
         handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access });
+        running.current = handle;
         const sub = handle.status$.subscribe(setStatus);
         unsubscribe = () => sub.unsubscribe();
       })
@@ -38,11 +41,13 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
       unsubscribe();
+      if (running.current === handle) running.current = null;
       void handle?.stop();
     };
   }, [api, db, generation]);
 
-  return <Ctx.Provider value={{ session, status, restart: () => setGeneration((g) => g + 1) }}>{children}</Ctx.Provider>;
+  const value: SyncState = { session, status, restart: () => setGeneration((g) => g + 1), syncNow: () => running.current?.reSync() };
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
 export const useSync = () => useContext(Ctx);
