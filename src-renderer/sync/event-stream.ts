@@ -5,7 +5,8 @@
  */
 export type EventStreamOptions = {
   url: string;
-  headers: Record<string, string>;
+  /** Read on every (re)connect, so a refreshed token is used. */
+  headers: Record<string, string> | (() => Record<string, string>);
   fetch: typeof fetch;
   onOpen: () => void;
   onEvent: (name: string, data: string) => void;
@@ -24,7 +25,8 @@ export function openEventStream(opts: EventStreamOptions): { close(): void } {
 
   const connectOnce = async (): Promise<void> => {
     controller = new AbortController();
-    const res = await opts.fetch(opts.url, { headers: { ...opts.headers, accept: 'text/event-stream' }, signal: controller.signal });
+    const headers = typeof opts.headers === 'function' ? opts.headers() : opts.headers;
+    const res = await opts.fetch(opts.url, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
     if (!res.ok || !res.body) throw Object.assign(new Error(`event stream answered ${res.status}`), { status: res.status });
     failures = 0;
     opts.onOpen();

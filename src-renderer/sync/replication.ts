@@ -13,8 +13,9 @@ import { SyncStatusTracker, type SyncStatus } from './status.ts';
  * Replication of the local RxDB collections with the sync server, one RxDB replication per collection:
  * pull by server checkpoint, push with the master state the replica last saw (the server answers with
  * conflicts, which RxDB resolves by adopting the master: the server already kept any losing edit as a
- * conflict item for HR), and a live SSE stream whose RESYNC on every (re)connect makes RxDB re-pull what
- * it missed while offline. Failed requests retry with exponential backoff.
+ * conflict item for HR), and one multiplexed SSE stream for all collections whose RESYNC on every
+ * (re)connect makes RxDB re-pull what it missed while offline. Failed requests retry with exponential
+ * backoff; a full pull page prefetches the next one.
  *
  * Only this file and its two helpers know the wire; swap them to change transport.
  */
@@ -213,7 +214,7 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     const first = [...liveSubjects.keys()][0]!;
     live = openEventStream({
       url: `${base}/sync/pull-stream?collections=${[...liveSubjects.keys()].join(',')}`,
-      headers: headers(),
+      headers,
       fetch: fetchFn,
       retryBaseMs: retryBase,
       retryMaxMs: retryMax,
