@@ -75,7 +75,7 @@ export function ContactReconfirmation() {
         </Text>
       </Group>
       <Paper withBorder radius="md">
-        <ScrollArea h={520}>
+        <ScrollArea.Autosize mah={560}>
           <Table verticalSpacing="xs" stickyHeader data-testid="contacts-due-table">
             <Table.Thead>
               <Table.Tr>
@@ -121,7 +121,7 @@ export function ContactReconfirmation() {
               ))}
             </Table.Tbody>
           </Table>
-        </ScrollArea>
+        </ScrollArea.Autosize>
       </Paper>
     </Stack>
   );

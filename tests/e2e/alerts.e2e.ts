@@ -1,0 +1,209 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { shiftDayAt } from '#shared/attendance/shift-day';
+import { calendarFrom, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
+import { Employee } from '#shared/schemas/employee';
+import { Site } from '#shared/schemas/org';
+import { Shift } from '#shared/schemas/attendance-setup';
+import { localDateTimeOf } from '#shared/time';
+import { startWebApp } from '../../src-main/host/web-app.ts';
+import { launchChromium } from './browser.ts';
+
+// Story 1 from the operator's side, in real Chromium against the web host and its embedded sync server:
+// an employee who never punches and cannot be reached becomes an HR alert (shown in the page as a
+// notification by the terminal's alert watcher, and in the inbox with an unread badge) and a lost-contact
+// case. HR acknowledges the alert, opens the case, records a contact attempt and a known reason, and the
+// dismissal preconditions become satisfied.
+//
+// Time: the escalation window is at least 5 minutes. This process's clock (which the embedded server's
+// escalation runner reads) is moved forward past the window instead of waiting; the chain itself runs
+// unchanged through POST /escalation/tick.
+
+const SHOTS = join('test-results', 'screenshots');
+const tmp = mkdtempSync(join(tmpdir(), 'renshi-e2e-alerts-'));
+const realNow = Date.now.bind(Date);
+let offsetMs = 0;
+let host: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let page: Page;
+
+const SITE_ID = 'site-e2e-alerts';
+const EMPLOYEE_ID = 'emp-e2e-xiaoli';
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  process.env.RENSHI_ESCALATION_INTERVAL_MS = '0'; // ticks come from the test only
+  Date.now = () => realNow() + offsetMs;
+  host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 20 });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  context.setDefaultTimeout(10_000);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  Date.now = realNow;
+  delete process.env.RENSHI_ESCALATION_INTERVAL_MS;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+// A short pause lets modals and toasts finish their transitions before the picture.
+const shot = async (name: string) => {
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+};
+const byTest = (id: string) => page.getByTestId(id);
+
+async function bridge<T>(name: string): Promise<T> {
+  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  const body = (await res.json()) as { ok: boolean; data: T };
+  expect(body.ok).toBe(true);
+  return body.data;
+}
+
+/** A shift that started 30 minutes ago on a working day, so the anomaly rule fires now. */
+function shiftStartedHalfAnHourAgo() {
+  const dir = new URL('../../resources/holidays/', import.meta.url);
+  const years = readdirSync(dir)
+    .filter((n) => /^cn-\d{4}\.json$/.test(n))
+    .map((n) => HolidayYear.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8'))));
+  const calendar = calendarFrom(years, []);
+  // On a public holiday the rule rightly stays quiet: move the clock to the next working day first.
+  for (let days = 0; days < 14; days++) {
+    const now = realNow() + days * 86_400_000;
+    const hhmm = (at: number) => localDateTimeOf(at).slice(11, 16);
+    const shift = Shift.parse({ id: 'shift-e2e-alerts', kind: 'shift', name: '测试班', siteId: SITE_ID, start: hhmm(now - 30 * 60_000), end: hhmm(now + 7 * 3_600_000), graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6, 7], updatedAt: now });
+    if (isWorkingDay(dayKind(calendar, shiftDayAt(shift, now).date, shift))) return { shift, offsetMs: days * 86_400_000 };
+  }
+  throw new Error('no working day in the next two weeks');
+}
+
+async function push(session: { serverUrl: string; token: string }, collection: string, docs: object[]) {
+  const res = await fetch(`${session.serverUrl}/sync/${collection}/push`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', 'x-renshi-protocol': '1' },
+    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }))),
+  });
+  const body = (await res.json()) as { rejections: unknown[]; conflicts: unknown[] };
+  expect(res.status).toBe(200);
+  expect(body.rejections).toEqual([]);
+}
+
+async function tick(session: { serverUrl: string; token: string }) {
+  const res = await fetch(`${session.serverUrl}/escalation/tick`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { started: string[]; processed: string[]; failed: unknown[] };
+}
+
+it('an unreachable employee becomes an HR alert and a lost-contact case that HR works to the dismissal preconditions', async () => {
+  // Offline state first is not reachable here (embedded mode signs in by itself); the page boots and syncs.
+  await page.goto(host.url);
+  await expect.poll(() => byTest('nav-alerts').getAttribute('data-disabled'), { timeout: 20_000 }).toBe(null);
+  const session = await bridge<{ serverUrl: string; token: string; principal: { role: string } }>('syncSession');
+  expect(session.principal.role).toBe('admin');
+
+  const { shift, offsetMs: toWorkingDay } = shiftStartedHalfAnHourAgo();
+  offsetMs = toWorkingDay;
+  const now = Date.now();
+  await push(session, 'org', [Site.parse({ id: SITE_ID, kind: 'site', name: '东莞三厂', code: 'DG3', escalationWindowMinutes: 5, updatedAt: now })]);
+  await push(session, 'settings', [shift]);
+  await push(session, 'employees', [
+    Employee.parse({
+      id: EMPLOYEE_ID,
+      employeeNo: 'E9001',
+      name: '李小明',
+      departmentId: 'dept-e2e',
+      siteId: SITE_ID,
+      hireDate: '2024-01-01',
+      devicePin: '9001',
+      shiftId: shift.id,
+      sensitive: { emergencyContacts: [{ name: '李父', relation: '父亲', phone: '13900139001' }] },
+      updatedAt: now,
+    }),
+  ]);
+
+  // First tick: the anomaly starts and the employee is "messaged" (no channel configured on this server).
+  const first = await tick(session);
+  const anomalyId = first.started.find((id) => id.includes(EMPLOYEE_ID));
+  expect(anomalyId).toBeDefined();
+  // The window passes (no reply, no emergency channel): the next tick opens the lost-contact case.
+  offsetMs += 6 * 60_000;
+  const second = await tick(session);
+  expect(second.failed).toEqual([]);
+  expect(second.processed).toContain(anomalyId);
+
+  // The terminal's alert watcher raises the notification; in the browser it is shown inside the page.
+  await expect.poll(() => page.getByText('失联预警：已开启失联案件').first().isVisible(), { timeout: 25_000 }).toBe(true);
+  await expect.poll(() => page.getByText('李小明').first().isVisible()).toBe(true);
+  await shot('alerts-01-notification');
+
+  // Inbox: the new alert with the unread badge; acknowledge it.
+  await page.reload();
+  await byTest('nav-alerts').click();
+  await expect.poll(() => byTest('alerts-unread').textContent(), { timeout: 20_000 }).toBe('1');
+  const row = byTest('alert-row').filter({ hasText: '李小明' });
+  await expect.poll(() => row.count()).toBe(1);
+  await expect.poll(() => row.getByText('失联案件已开启').isVisible()).toBe(true);
+  await shot('alerts-02-inbox');
+  await row.getByTestId('alert-ack').click();
+  await expect.poll(() => byTest('alerts-unread').count()).toBe(0);
+  await expect.poll(() => byTest('alert-row').filter({ hasText: '李小明' }).count()).toBe(0); // "new" filter
+  await page.getByText('已确认', { exact: true }).first().click();
+  await expect.poll(() => byTest('alert-row').filter({ hasText: '李小明' }).getByTestId('alert-status').textContent()).toContain('admin');
+
+  // The case: contact pending (never 旷工), dismissal blocked until attempts and a reason are on file.
+  await byTest('alert-row').filter({ hasText: '李小明' }).getByTestId('alert-open-case').click();
+  await expect.poll(() => byTest('case-employee').textContent()).toContain('李小明');
+  await expect.poll(() => byTest('case-pending').textContent()).toContain('待联系');
+  expect(await byTest('case-detail').textContent()).not.toContain('旷工（');
+  await expect.poll(() => byTest('pre-attempt').getAttribute('data-met')).toBe('no');
+  await expect.poll(() => byTest('pre-reason').getAttribute('data-met')).toBe('no');
+  expect(await byTest('case-start-dismissal').isDisabled()).toBe(true);
+  await expect.poll(() => byTest('dismissal-missing').textContent()).toContain('至少记录一次联系尝试');
+  const types = await byTest('timeline-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+  expect(types).toEqual(expect.arrayContaining(['anomaly_detected', 'no_channel', 'case_opened', 'hr_alerted']));
+  await shot('alerts-03-case-blocked');
+
+  await byTest('case-record-attempt').click();
+  await byTest('attempt-contacted').fill('李父');
+  await byTest('attempt-reached').check();
+  await byTest('attempt-note').fill('父亲说周五晚上见网友后就联系不上');
+  await byTest('attempt-save').click();
+  await expect.poll(() => byTest('pre-attempt').getAttribute('data-met')).toBe('yes');
+  expect(await byTest('case-start-dismissal').isDisabled()).toBe(true); // a reason is still missing
+  await expect.poll(() => byTest('timeline-entry').filter({ hasText: '父亲说周五晚上见网友后就联系不上' }).count()).toBe(1);
+
+  await byTest('case-record-reason').click();
+  await byTest('reason-text').fill('家属告知其被困传销组织，已报警');
+  await byTest('reason-save').click();
+  await expect.poll(() => byTest('pre-reason').getAttribute('data-met')).toBe('yes');
+  await expect.poll(() => byTest('case-start-dismissal').isDisabled()).toBe(false);
+  await expect.poll(() => byTest('dismissal-missing').count()).toBe(0);
+  await shot('alerts-04-case-ready');
+
+  // The cases list and the review count it.
+  await byTest('tab-cases').click();
+  await expect.poll(() => byTest('case-row').filter({ hasText: '李小明' }).count()).toBe(1);
+  await byTest('tab-review').click();
+  await expect.poll(async () => Number(await byTest('review-cases').first().textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+  await shot('alerts-05-review');
+
+  // Quarterly re-confirmation: the contact was never confirmed; HR records it.
+  await byTest('tab-contacts').click();
+  const due = byTest('contact-due-row').filter({ hasText: '李小明' });
+  await expect.poll(() => due.count()).toBe(1);
+  await shot('alerts-06-contacts');
+  await due.getByTestId('contact-confirm').click();
+  await expect.poll(() => byTest('contact-due-row').filter({ hasText: '李小明' }).count()).toBe(0);
+
+  // English.
+  await page.getByText('English').click();
+  await byTest('tab-inbox').click();
+  await expect.poll(() => page.getByText('Alert inbox').isVisible()).toBe(true);
+});
