@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { instantOf } from '#shared/time';
 import { ADMIN, Api, login, postgresAvailable, startTestServer, userApi, type Backend } from '../support/backends.ts';
@@ -179,6 +180,21 @@ describe.each(backends)('ZKTeco PUSH receiver on %s', (backend) => {
     expect(await dev.postTable('ATTLOG', '', 10)).toEqual({ status: 200, text: 'OK: 0' });
     expect(await dev.postTable('ATTPHOTO', 'PIN=1\tSN=PUSH0003\tsize=3\tCMD=uploadphoto\n')).toEqual({ status: 200, text: 'OK: 1' });
     expect((await dev.request('GET', '/iclock/getrequest?SN=PUSH0003&INFO=Ver%206.60%00,12,34')).status).toBe(200);
+    expect((await hr.get('/push-devices')).body.devices.find((d: any) => d.serialNumber === 'PUSH0003').info).toBe('Ver 6.60,12,34');
+
+    // Firmware that sends no content type at all.
+    const bare: { status: number; text: string } = await new Promise((resolve, reject) => {
+      const line = '508\t2026-03-03 08:05:00\t0\t1\n';
+      const req = http.request(`${server.url}/iclock/cdata?SN=PUSH0003&table=ATTLOG&Stamp=10`, { method: 'POST', headers: { 'content-length': Buffer.byteLength(line) }, timeout: 10_000 }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(line);
+    });
+    expect(bare).toEqual({ status: 200, text: 'OK: 1' });
 
     // Random bytes over HTTP (bounded): always an answer, never a crash, and the valid line among them lands.
     let seed = 7;
