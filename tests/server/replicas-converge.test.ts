@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN, login, startTestServer, userApi, type Api } from './support/backends.ts';
+import { ADMIN, login, postgresAvailable, startTestServer, userApi, type Api, type Backend } from './support/backends.ts';
 import { employee, punch, row } from './support/fixtures.ts';
 import { eventually, Replica } from './support/replica.ts';
 
@@ -7,14 +7,16 @@ import { eventually, Replica } from './support/replica.ts';
  * Three real local databases in three processes edit while offline, reconnect, and must converge: same
  * documents everywhere, no punch duplicated, and the edit that lost a conflict kept as a conflict item.
  */
-describe('RxDB replicas converge after offline edits', () => {
+const backends: Backend[] = ['pglite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
+
+describe.each(backends)('RxDB replicas converge after offline edits (server on %s)', (backend) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let admin: Api;
   const replicas: Replica[] = [];
   const collections = ['employees', 'punches'];
 
   beforeAll(async () => {
-    server = await startTestServer('pglite');
+    server = await startTestServer(backend);
     admin = await login(server.url, ADMIN.username, ADMIN.password);
     await admin.push('employees', ['e1', 'e2', 'e3'].map((id) => row(employee(id))));
     replicas.push(...(await Promise.all([Replica.spawn(), Replica.spawn(), Replica.spawn()])));
@@ -29,7 +31,7 @@ describe('RxDB replicas converge after offline edits', () => {
 
   test('offline edits on three replicas converge', { timeout: 90_000 }, async () => {
     const [a, b, c] = replicas as [Replica, Replica, Replica];
-    const tokens = await Promise.all(['ra', 'rb', 'rc'].map(async (u) => (await userApi(admin, { username: u, role: 'hr' })).token!));
+    const tokens = await Promise.all(['ra', 'rb', 'rc'].map(async (u) => (await userApi(admin, { username: `${u}-${backend}`, role: 'hr' })).token!));
     await Promise.all([a, b, c].map((r, i) => r.call({ type: 'start', serverUrl: server.url, token: tokens[i], collections })));
     for (const r of [a, b, c]) await eventually(async () => expect((await dump(r, 'employees')).map((d) => d.id)).toEqual(['e1', 'e2', 'e3']));
 
