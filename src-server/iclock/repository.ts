@@ -132,8 +132,11 @@ export const iclockRepository = {
   /** False when the serial is already registered (checked by the database, so two admins cannot both add it). */
   async register(q: Queryable, d: { serial: string; name: string; siteId: string; deviceId: string | null; at: number; by: string }): Promise<boolean> {
     const rows = await q.query(
-      `INSERT INTO iclock_devices (serial, device_id, name, site_id, enabled, created_at, created_by)
-       VALUES ($1, $2, $3, $4, true, $5, $6) ON CONFLICT (serial) DO NOTHING RETURNING serial`,
+      // Adopting a serial seen calling keeps what we learned of it (push version, last contact).
+      `INSERT INTO iclock_devices (serial, device_id, name, site_id, enabled, created_at, created_by, push_version, last_contact_at, last_contact_ip)
+       SELECT $1, $2, $3, $4, true, $5, $6, u.push_version, u.last_seen_at, u.last_ip
+         FROM (SELECT 1) AS one LEFT JOIN iclock_unregistered u ON u.serial = $1
+       ON CONFLICT (serial) DO NOTHING RETURNING serial`,
       [d.serial, d.deviceId, d.name, d.siteId, d.at, d.by],
     );
     if (rows.length) await q.query(`DELETE FROM iclock_unregistered WHERE serial = $1`, [d.serial]);

@@ -127,7 +127,9 @@ describe.each(backends)('ZKTeco PUSH receiver on %s', (backend) => {
     expect((await stranger.request('GET', '/iclock/cdata?options=all')).status).toBe(400);
 
     // Adopt into site-b: it disappears from the unregistered list and its punches carry the site.
-    expect((await hr.post('/push-devices', { serialNumber: 'STRANGER9', siteId: 'site-b' })).status).toBe(201);
+    const adopted = await hr.post('/push-devices', { serialNumber: 'STRANGER9', siteId: 'site-b' });
+    expect(adopted.status).toBe(201);
+    expect(adopted.body).toMatchObject({ serialNumber: 'STRANGER9', siteId: 'site-b', enabled: true, pushVersion: '2.4.1', lastContactAt: seen.lastSeenAt, attlogStamp: null });
     expect((await hr.post('/push-devices', { serialNumber: 'STRANGER9', siteId: 'site-b' })).status).toBe(409);
     expect((await hr.get('/push-devices')).body.unregistered.map((u: any) => u.serialNumber)).not.toContain('STRANGER9');
     expect((await stranger.handshake()).status).toBe(200);
