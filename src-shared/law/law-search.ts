@@ -9,8 +9,8 @@ import { LawArticle, LawArticles } from './law-article.ts';
  * term matches the Chinese text (law name, title, text, explanation, evidence, keywords) by substring, or the
  * English fields case-insensitively. Chinese queries are often phrased unlike the text ("扣工资" vs "从工资中
  * 扣除"), so a CJK term of three or more characters that has no substring hit still counts as a weaker match
- * when most of its character pairs occur. Articles are ranked by matched terms (an article number and a title
- * hit weigh more); an article must match at least one term. Ties keep knowledge-base order.
+ * when most of its character pairs occur. Articles are ranked by matched terms (an article number weighs 3; a
+ * title, keyword or law-name hit 2; any other text hit 1); an article must match at least one term. Ties keep knowledge-base order.
  */
 export const LAW_ARTICLES: readonly LawArticle[] = LawArticles.parse(rawArticles);
 const BY_ID = new Map(LAW_ARTICLES.map((a) => [a.id, a]));
@@ -89,7 +89,8 @@ function chineseNumeral(s: string): number | null {
 function termScore(a: LawArticle, term: Term): number {
   if (term.kind === 'number') return a.article === term.n ? 3 : 0;
   const t = term.text;
-  if (a.title.includes(t) || a.lawShort.toLowerCase() === t) return 2;
+  // Strong: the term is the article's subject (title, a listed keyword, the law's short name).
+  if (a.title.includes(t) || a.lawShort.toLowerCase() === t || a.keywords.some((k) => k.toLowerCase() === t)) return 2;
   const zh = [a.law, a.lawShort, a.title, a.text, a.explanation, ...a.evidence, ...a.keywords].join('\n');
   if (zh.toLowerCase().includes(t)) return 1;
   const en = [a.lawEn, a.explanationEn, ...a.keywords].join('\n').toLowerCase();
