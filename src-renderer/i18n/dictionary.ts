@@ -111,6 +111,10 @@ const zhCN = {
   'emp.tenureYears': '{years} 年',
   'emp.tenureMonths': '{months} 个月',
 
+  'emp.discardTitle': '放弃未保存的修改？',
+  'emp.discardBody': '本页有尚未保存的修改，离开后这些修改将丢失。',
+  'emp.discardStay': '继续编辑',
+  'emp.discardLeave': '放弃修改',
   'emp.sectionBasic': '基本信息',
   'emp.sectionJob': '任职信息',
   'emp.sectionContact': '联系方式',
@@ -451,6 +455,10 @@ const en: Record<MessageKey, string> = {
   'emp.tenureYears': '{years} yr',
   'emp.tenureMonths': '{months} mo',
 
+  'emp.discardTitle': 'Discard unsaved changes?',
+  'emp.discardBody': 'This page has changes that are not saved yet. Leaving will lose them.',
+  'emp.discardStay': 'Keep editing',
+  'emp.discardLeave': 'Discard',
   'emp.sectionBasic': 'Basic information',
   'emp.sectionJob': 'Job',
   'emp.sectionContact': 'Contact',

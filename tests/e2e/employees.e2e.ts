@@ -217,6 +217,17 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await byTest('org-headcount').nth(2).click();
   await poll(() => byTest('employee-count').textContent()).toBe('筛选出 3 人 / 共 4 人');
 
+  // --- A new employee is offered the next number in the prevailing pattern; leaving asks only after edits
+  await byTest('new-employee').click();
+  await poll(() => byTest('f-employeeNo').inputValue()).toBe('B004');
+  await byTest('employee-cancel').click();
+  await poll(() => byTest('employee-count').isVisible()).toBe(true);
+  await byTest('new-employee').click();
+  await byTest('f-name').fill('未保存');
+  await byTest('employee-cancel').click();
+  await byTest('discard-confirm').click();
+  await poll(() => byTest('employee-count').textContent()).toBe('筛选出 3 人 / 共 4 人');
+
   // --- Reload: the local database keeps everything; the language choice persists too
   await page.goto(`${host.url}/#/employees`);
   await page.reload();

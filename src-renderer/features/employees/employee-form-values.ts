@@ -109,3 +109,27 @@ export function formFieldOfPath(key: string): string {
   const flat = key.replace(/^sensitive\./, '');
   return flat === 'monthlySalaryFen' ? 'salaryYuan' : flat;
 }
+
+/**
+ * The next employee number in the company's own pattern: the highest number among those shaped
+ * <prefix><digits> with the most common prefix, plus one, zero-padded to the same width (E0300 -> E0301).
+ * Null when there is no pattern to follow.
+ */
+export function suggestEmployeeNo(existing: string[]): string | null {
+  const byPrefix = new Map<string, { count: number; max: number; width: number }>();
+  for (const no of existing) {
+    const m = /^(.*?)(\d+)$/.exec(no);
+    if (!m) continue;
+    const [, prefix = '', digits = ''] = m;
+    const entry = byPrefix.get(prefix) ?? { count: 0, max: -1, width: digits.length };
+    entry.count++;
+    if (Number(digits) > entry.max) entry.max = Number(digits);
+    entry.width = Math.max(entry.width, digits.length);
+    byPrefix.set(prefix, entry);
+  }
+  let best: [string, { count: number; max: number; width: number }] | null = null;
+  for (const e of byPrefix) if (!best || e[1].count > best[1].count) best = e;
+  if (!best) return null;
+  const [prefix, { max, width }] = best;
+  return prefix + String(max + 1).padStart(width, '0');
+}

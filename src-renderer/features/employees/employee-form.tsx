@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Box, Button, Checkbox, Group, Loader, Select, SimpleGrid, Stack, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
+import { ActionIcon, Anchor, Box, Button, Checkbox, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
 import { useForm, type UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -16,9 +16,9 @@ import { STATUS_ORDER } from '../../components/status-badge.tsx';
 import { saveEmployee } from '../../db/employees.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { useOrg } from '../org/use-org.ts';
-import { emptyFormValues, employeeInputOf, formValuesOf, formFieldOfPath, type EmployeeFormValues } from './employee-form-values.ts';
+import { emptyFormValues, employeeInputOf, formValuesOf, formFieldOfPath, suggestEmployeeNo, type EmployeeFormValues } from './employee-form-values.ts';
 import { ExpiryBadge } from './expiry-badge.tsx';
-import { useEmployee } from './use-employees.ts';
+import { useEmployee, useEmployees } from './use-employees.ts';
 
 /** Create (`id` null) or edit an employee. Waits for the stored record before showing the edit form. */
 export function EmployeeFormPage({ id }: { id: string | null }) {
@@ -32,6 +32,24 @@ export function EmployeeFormPage({ id }: { id: string | null }) {
     );
   if (id && !employee) return <EmptyState icon={<IconArrowLeft />} title={t('common.notFound')} />;
   return <EmployeeForm key={id ?? 'new'} existing={employee} />;
+}
+
+/** Asks before throwing away edits. */
+function DiscardModal({ opened, onStay, onLeave }: { opened: boolean; onStay: () => void; onLeave: () => void }) {
+  const t = useT();
+  return (
+    <Modal opened={opened} onClose={onStay} title={<Text fw={600}>{t('emp.discardTitle')}</Text>} size="sm" centered>
+      <Text size="sm">{t('emp.discardBody')}</Text>
+      <Group justify="flex-end" mt="lg" gap="sm">
+        <Button variant="default" onClick={onStay}>
+          {t('emp.discardStay')}
+        </Button>
+        <Button color="red" onClick={onLeave} data-testid="discard-confirm">
+          {t('emp.discardLeave')}
+        </Button>
+      </Group>
+    </Modal>
+  );
 }
 
 type Form = UseFormReturnType<EmployeeFormValues>;
@@ -50,12 +68,28 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
   const ctx = useWriteContext();
   const org = useOrg();
   const [saving, setSaving] = useState(false);
+  const { employees } = useEmployees();
+  const [confirmLeave, setConfirmLeave] = useState(false);
   const form = useForm<EmployeeFormValues>({ initialValues: existing ? formValuesOf(existing) : emptyFormValues(today()) });
+
+  // A new employee gets the next number in the company's pattern, once the directory has loaded.
+  useEffect(() => {
+    if (existing || form.values.employeeNo) return;
+    const next = suggestEmployeeNo(employees.map((e) => e.employeeNo));
+    if (next) {
+      form.setFieldValue('employeeNo', next);
+      form.resetTouched(); // a default, not an edit
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [employees.length]);
 
   // A new employee defaults to the only site, and a department's own site when one is picked.
   const { departmentId, siteId } = form.values;
   useEffect(() => {
-    if (!siteId && org.sites.length === 1) form.setFieldValue('siteId', org.sites[0]!.id);
+    if (!siteId && org.sites.length === 1) {
+      form.setFieldValue('siteId', org.sites[0]!.id);
+      form.resetTouched(); // a default, not an edit
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [org.sites.length]);
   useEffect(() => {
@@ -91,6 +125,8 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
   };
 
   const back = existing ? `/employees/${encodeURIComponent(existing.id)}` : '/employees';
+  // Only the user's own edits count, not the defaults filled in for them (suggested number, site).
+  const cancel = () => (form.isTouched() && form.isDirty() ? setConfirmLeave(true) : navigate(back));
   const dateProps = (path: string) => {
     const p = form.getInputProps(path);
     return {
@@ -232,7 +268,7 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
                 {t('common.fixErrors')}
               </Text>
             )}
-            <Button variant="default" onClick={() => navigate(back)}>
+            <Button variant="default" onClick={cancel} data-testid="employee-cancel">
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={saving} data-testid="employee-save" miw={96}>
@@ -241,6 +277,7 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
           </Group>
         </Box>
       </form>
+      <DiscardModal opened={confirmLeave} onStay={() => setConfirmLeave(false)} onLeave={() => navigate(back)} />
     </Box>
   );
 }
