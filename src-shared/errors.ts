@@ -9,6 +9,8 @@ export const RENSHI_ERROR_CODES = [
   'device-auth-failed',
   'device-protocol-error',
   'import-failed',
+  'protocol-mismatch',
+  'rate-limited',
   'internal',
 ] as const;
 export type RenshiErrorCode = (typeof RENSHI_ERROR_CODES)[number];

@@ -26,7 +26,7 @@ export function authService({ db }: { db: Queryable }) {
   return {
     async login({ username, password, now }: { username: string; password: string; now: number }): Promise<LoginResponse> {
       if ((await repo.recentFailures(username, now - FAILURE_WINDOW_MS)) >= MAX_FAILURES) {
-        throw new RenshiError('forbidden', 'too many failed logins for this user; try again in 15 minutes');
+        throw new RenshiError('rate-limited', 'too many failed logins for this user; try again in 15 minutes');
       }
       const user = await repo.userByName(username);
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);

@@ -13,6 +13,8 @@ const STATUS: Record<RenshiErrorCode, number> = {
   'device-auth-failed': 502,
   'device-protocol-error': 502,
   'import-failed': 400,
+  'protocol-mismatch': 426,
+  'rate-limited': 429,
   internal: 500,
 };
 

@@ -22,15 +22,11 @@ export function syncRoutes(app: FastifyInstance, sync: SyncService): void {
 
   app.register(async (scope) => {
     // A replica speaking another protocol version must upgrade before it may read or write anything.
-    scope.addHook('preHandler', async (request, reply) => {
+    scope.addHook('preHandler', async (request) => {
       const sent = request.headers[SYNC_PROTOCOL_HEADER];
       if (sent !== String(SYNC_PROTOCOL_VERSION)) {
-        return reply.code(426).send({
-          error: {
-            code: 'protocol-mismatch',
-            message: `sync protocol ${SYNC_PROTOCOL_VERSION} required (header ${SYNC_PROTOCOL_HEADER}), got ${sent ?? 'none'}`,
-            details: { required: SYNC_PROTOCOL_VERSION },
-          },
+        throw new RenshiError('protocol-mismatch', `sync protocol ${SYNC_PROTOCOL_VERSION} required (header ${SYNC_PROTOCOL_HEADER}), got ${sent ?? 'none'}`, {
+          required: SYNC_PROTOCOL_VERSION,
         });
       }
     });

@@ -96,7 +96,8 @@ describe.each(backends)('sync server on %s', (backend) => {
     const anon = new Api(server.url, null);
     for (let i = 0; i < 10; i++) expect((await anon.post('/auth/login', { username: `target-${backend}`, password: `guess-${i}` })).status).toBe(401);
     const locked = await anon.post('/auth/login', { username: `target-${backend}`, password: `target-${backend}-password` });
-    expect(locked.status).toBe(403);
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('rate-limited');
     expect(locked.body.error.message).toMatch(/too many failed logins/);
     expect((await anon.post('/auth/login', ADMIN)).status).toBe(200);
   });
