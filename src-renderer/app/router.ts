@@ -11,10 +11,23 @@ function current(): Route {
   return { path, segments: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(search) };
 }
 
+let lastPath = current().path;
+
+/** A new screen starts at its top, not at the scroll position the previous screen was left at. */
+function scrollToTopOnNewScreen(path: string) {
+  if (path === lastPath) return;
+  lastPath = path;
+  document.querySelector('.mantine-AppShell-main')?.scrollTo(0, 0);
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(current);
   useEffect(() => {
-    const onChange = () => setRoute(current());
+    const onChange = () => {
+      const next = current();
+      scrollToTopOnNewScreen(next.path);
+      setRoute(next);
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
