@@ -60,8 +60,8 @@ const shot = async (name: string) => {
 };
 const byTest = (id: string) => page.getByTestId(id);
 
-async function bridge<T>(name: string): Promise<T> {
-  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+async function bridge<T>(name: string, input: object = {}): Promise<T> {
+  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
   const body = (await res.json()) as { ok: boolean; data: T };
   expect(body.ok).toBe(true);
   return body.data;
@@ -206,4 +206,14 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await page.getByText('English').click();
   await byTest('tab-inbox').click();
   await expect.poll(() => page.getByText('Alert inbox').isVisible()).toBe(true);
+  await page.getByText('中文').click();
+
+  // A terminal with no sync server says so plainly instead of failing.
+  await bridge('settingsSet', { serverMode: 'offline' });
+  await page.reload();
+  await expect.poll(() => byTest('needs-server').textContent(), { timeout: 15_000 }).toBe('此功能需要连接同步服务器');
+  await byTest('tab-cases').click();
+  await expect.poll(() => byTest('needs-server').isVisible()).toBe(true);
+  expect(await byTest('alerts-unread').count()).toBe(0);
+  await shot('alerts-07-offline');
 });

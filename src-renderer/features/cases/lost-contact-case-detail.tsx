@@ -11,19 +11,10 @@ import { useAlerts } from '../alerts/alerts-provider.tsx';
 import type { EscalationItem, MessageDelivery, StatusEntry } from '../alerts/escalation-client.ts';
 import { useEmployee } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
+import { dismissalPreconditions } from './dismissal-preconditions.ts';
 import { CaseStatusBadge } from './lost-contact-cases.tsx';
 
 type Dialog = 'attempt' | 'reason' | 'close' | 'dismissal' | null;
-
-/** What has to be on file before a dismissal for absenteeism may start from this case (mirrors canStartAbsenteeismDismissal). */
-export function dismissalPreconditions(item: EscalationItem): { key: 'caseOpen' | 'attempt' | 'reason'; met: boolean }[] {
-  const c = item.case;
-  return [
-    { key: 'caseOpen', met: c !== null && c.closedAt === null },
-    { key: 'attempt', met: (c?.contactAttempts.length ?? 0) > 0 },
-    { key: 'reason', met: c?.knownReason != null },
-  ];
-}
 
 /** One lost-contact case: the absence's status, the full timeline with every message's delivery, and HR's actions. */
 export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {

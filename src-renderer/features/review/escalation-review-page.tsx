@@ -1,22 +1,13 @@
 import { Alert, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
-import { reviewEscalations, type EscalationReview } from '#shared/escalation/escalation-review';
+import { reviewEscalations } from '#shared/escalation/escalation-review';
 import { useT } from '../../i18n/i18n.tsx';
 import { NeedsServer } from '../alerts/alerts-page.tsx';
 import { useAlerts } from '../alerts/alerts-provider.tsx';
-import type { EscalationItem } from '../alerts/escalation-client.ts';
 import { useEscalationItems } from '../cases/lost-contact-cases.tsx';
 import { useOrg } from '../org/use-org.ts';
-
-/** Escalations grouped by the month of the absence, newest month first, each folded by reviewEscalations. */
-export function reviewByMonth(items: readonly EscalationItem[]): { month: string; review: EscalationReview }[] {
-  const months = new Map<string, EscalationItem[]>();
-  for (const i of items) {
-    const month = i.date.slice(0, 7);
-    months.set(month, [...(months.get(month) ?? []), i]);
-  }
-  return [...months.entries()].sort(([a], [b]) => b.localeCompare(a)).map(([month, states]) => ({ month, review: reviewEscalations(states) }));
-}
+import { useRequests } from '../attendance/use-attendance-data.ts';
+import { reviewByMonth } from './review-by-month.ts';
 
 function minutes(m: number | null): string {
   if (m === null) return '—';
@@ -30,7 +21,8 @@ export function EscalationReviewPage() {
   const { items, error } = useEscalationItems();
   const org = useOrg();
   const [site, setSite] = useState<string | null>(null);
-  const rows = useMemo(() => reviewByMonth((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
+  const requests = useRequests();
+  const rows = useMemo(() => reviewByMonth((items ?? []).filter((i) => !site || i.siteId === site), requests ?? []), [items, site, requests]);
   const total = useMemo(() => reviewEscalations((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
   if (!client) return <NeedsServer />;
 
@@ -40,6 +32,7 @@ export function EscalationReviewPage() {
     [t('rv.casesOpen'), total.casesOpen],
     [t('rv.medianFirstContact'), minutes(total.minutesToFirstContact.median)],
     [t('rv.misjudged'), total.misjudged],
+    [t('rv.correctedLater'), rows.reduce((n, r) => n + r.correctedLater, 0)],
   ];
 
   return (
@@ -52,7 +45,7 @@ export function EscalationReviewPage() {
       <Group>
         <Select label={t('al.site')} placeholder={t('al.allSites')} clearable w={180} data={org.sites.map((s) => ({ value: s.id, label: s.name }))} value={site} onChange={setSite} />
       </Group>
-      <SimpleGrid cols={5}>
+      <SimpleGrid cols={6}>
         {tiles.map(([label, value]) => (
           <Paper key={label} withBorder radius="md" p="md">
             <Text size="xs" c="dimmed">
@@ -78,6 +71,7 @@ export function EscalationReviewPage() {
                 <Table.Th ta="right">{t('rv.reasonConfirmed')}</Table.Th>
                 <Table.Th ta="right">{t('rv.dismissal')}</Table.Th>
                 <Table.Th ta="right">{t('rv.misjudged')}</Table.Th>
+                <Table.Th ta="right">{t('rv.correctedLater')}</Table.Th>
                 <Table.Th ta="right">{t('rv.medianFirstContact')}</Table.Th>
                 <Table.Th ta="right">{t('rv.maxFirstContact')}</Table.Th>
               </Table.Tr>
@@ -85,18 +79,18 @@ export function EscalationReviewPage() {
             <Table.Tbody>
               {rows.length === 0 && (
                 <Table.Tr>
-                  <Table.Td colSpan={11}>
+                  <Table.Td colSpan={12}>
                     <Text size="sm" c="dimmed" ta="center" py="md">
                       {items === null ? t('app.loading') : t('rv.empty')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
               )}
-              {rows.map(({ month, review: r }) => {
+              {rows.map((r) => {
                 const before = r.resolvedBeforeCase.employee + r.resolvedBeforeCase.emergency_contact + r.resolvedBeforeCase.punch + r.resolvedBeforeCase.hr;
                 return (
-                  <Table.Tr key={month} data-testid="review-row" data-month={month}>
-                    <Table.Td>{month}</Table.Td>
+                  <Table.Tr key={r.month} data-testid="review-row" data-month={r.month}>
+                    <Table.Td>{r.month}</Table.Td>
                     <Table.Td ta="right">{r.anomalies}</Table.Td>
                     <Table.Td ta="right">{before}</Table.Td>
                     <Table.Td ta="right" data-testid="review-cases">{r.casesOpened}</Table.Td>
@@ -105,6 +99,7 @@ export function EscalationReviewPage() {
                     <Table.Td ta="right">{r.casesClosed.reason_confirmed}</Table.Td>
                     <Table.Td ta="right">{r.casesClosed.dismissal_started}</Table.Td>
                     <Table.Td ta="right">{r.misjudged}</Table.Td>
+                    <Table.Td ta="right">{r.correctedLater}</Table.Td>
                     <Table.Td ta="right">{minutes(r.minutesToFirstContact.median)}</Table.Td>
                     <Table.Td ta="right">{minutes(r.minutesToFirstContact.max)}</Table.Td>
                   </Table.Tr>
