@@ -92,6 +92,7 @@ const zhCN = {
   'emp.clearFilters': '清除筛选',
   'emp.filterExpiring': '证照到期 {count}',
   'emp.exported': '已导出 {count} 名员工',
+  'emp.exportFailed': '导出失败',
 
   'emp.employeeNo': '工号',
   'emp.name': '姓名',
@@ -436,6 +437,7 @@ const en: Record<MessageKey, string> = {
   'emp.clearFilters': 'Clear filters',
   'emp.filterExpiring': 'Certificates due {count}',
   'emp.exported': 'Exported {count} employees',
+  'emp.exportFailed': 'Export failed',
 
   'emp.employeeNo': 'Employee no.',
   'emp.name': 'Name',

@@ -64,6 +64,9 @@ export function EmployeeDirectory() {
   );
   const expiringCount = useMemo(() => employees.filter((e) => e.status !== 'terminated' && hasExpiringCertificate(e, todayStr)).length, [employees, todayStr]);
   const filtered = Boolean(debouncedQuery.trim() || departmentId || siteId || status || expiring);
+  const departmentOptions = useMemo(() => org.departments.map((d) => ({ value: d.id, label: d.name })), [org.departments]);
+  const siteOptions = useMemo(() => org.sites.map((s) => ({ value: s.id, label: s.name })), [org.sites]);
+  const statusOptions = useMemo(() => STATUS_ORDER.map((s) => ({ value: s, label: t(`status.${s}`) })), [t]);
 
   const clear = () => setState((s) => ({ ...INITIAL, sort: s.sort }));
   const setQuery = (q: string) => patch({ query: q });
@@ -74,7 +77,7 @@ export function EmployeeDirectory() {
       await exportEmployeesXlsx(renshi, rows, org, t);
       notifications.show({ color: 'teal', message: t('emp.exported', { count: rows.length }) });
     } catch (err) {
-      notifications.show({ color: 'red', title: t('common.saveFailed'), message: err instanceof Error ? err.message : String(err) });
+      notifications.show({ color: 'red', title: t('emp.exportFailed'), message: err instanceof Error ? err.message : String(err) });
     } finally {
       setExporting(false);
     }
@@ -119,7 +122,7 @@ export function EmployeeDirectory() {
           <Select
             data-testid="filter-department"
             placeholder={t('emp.filterDepartment')}
-            data={org.departments.map((d) => ({ value: d.id, label: d.name }))}
+            data={departmentOptions}
             value={departmentId}
             onChange={(v) => patch({ departmentId: v })}
             clearable
@@ -129,7 +132,7 @@ export function EmployeeDirectory() {
           <Select
             data-testid="filter-site"
             placeholder={t('emp.filterSite')}
-            data={org.sites.map((s) => ({ value: s.id, label: s.name }))}
+            data={siteOptions}
             value={siteId}
             onChange={(v) => patch({ siteId: v })}
             clearable
@@ -138,7 +141,7 @@ export function EmployeeDirectory() {
           <Select
             data-testid="filter-status"
             placeholder={t('emp.filterStatus')}
-            data={STATUS_ORDER.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            data={statusOptions}
             value={status}
             onChange={(v) => patch({ status: v as EmployeeStatus | null })}
             clearable
