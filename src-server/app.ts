@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/routes.ts';
-import { authRoutes, registerAuthGuard } from './auth/routes.ts';
+import { authRoutes, bearerToken, registerAuthGuard } from './auth/routes.ts';
 import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
@@ -14,7 +14,7 @@ import { syncRoutes } from './sync/routes.ts';
 import { syncService } from './sync/service.ts';
 
 /** Wires the server's modules onto one Fastify instance. The caller owns the database. */
-export async function buildApp({ db, logger = false }: { db: Database; logger?: boolean }): Promise<{ app: FastifyInstance; auth: AuthService; feed: ChangeFeed }> {
+export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: Database; logger?: boolean; streamHeartbeatMs?: number }): Promise<{ app: FastifyInstance; auth: AuthService; feed: ChangeFeed }> {
   const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
   const repo = syncRepository();
   const feed = new ChangeFeed(db, repo, `renshi_sync_${db.schema}`);
@@ -27,7 +27,13 @@ export async function buildApp({ db, logger = false }: { db: Database; logger?: 
   registerAuthGuard(app, auth);
   app.get('/health', { config: { public: true } }, async () => ({ ok: true, db: db.kind }));
   authRoutes(app, auth);
-  syncRoutes(app, sync);
+  syncRoutes(app, sync, {
+    heartbeatMs: streamHeartbeatMs,
+    stillAuthorized: async (request) => {
+      const token = bearerToken(request);
+      return token !== null && (await auth.authenticate({ token, now: Date.now() })) !== null;
+    },
+  });
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
   await registerEscalation(app, { db });

@@ -16,6 +16,8 @@ export type ServerOptions = {
   /** Admin account to create when there are no users yet; without a password one is generated. */
   admin?: { username: string; password?: string };
   logger?: boolean;
+  /** Live-stream heartbeat, which also re-checks the stream's token (default 15 s). */
+  streamHeartbeatMs?: number;
 };
 
 export type RunningServer = {
@@ -32,7 +34,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, schema: opts.dbSchema });
   try {
     await migrate(db);
-    const { app, auth } = await buildApp({ db, logger: opts.logger });
+    const { app, auth } = await buildApp({ db, logger: opts.logger, streamHeartbeatMs: opts.streamHeartbeatMs });
     const admin = await auth.ensureAdmin({ username: opts.admin?.username ?? 'admin', password: opts.admin?.password, now: Date.now() });
     await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
     const address = app.server.address();

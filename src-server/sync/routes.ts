@@ -16,8 +16,15 @@ function collectionOf(request: FastifyRequest): CollectionName {
   return parsed.data.collection;
 }
 
+export type StreamOptions = {
+  /** Whether the stream's token is still valid; checked at every heartbeat so a revoked token stops receiving. */
+  stillAuthorized: (request: FastifyRequest) => Promise<boolean>;
+  heartbeatMs?: number;
+};
+
 /** Replication endpoints, RxDB's HTTP shape: pull, push, pull-stream (SSE) per collection. */
-export function syncRoutes(app: FastifyInstance, sync: SyncService): void {
+export function syncRoutes(app: FastifyInstance, sync: SyncService, streamOptions: StreamOptions): void {
+  const heartbeatMs = streamOptions.heartbeatMs ?? HEARTBEAT_MS;
   const streams = new Set<FastifyReply>();
 
   app.register(async (scope) => {
@@ -75,13 +82,23 @@ export function syncRoutes(app: FastifyInstance, sync: SyncService): void {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     // Subscribed before this RESYNC: the replica's re-pull plus the live events cover every change.
     resync();
-    const heartbeat = setInterval(() => reply.raw.write(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      reply.raw.write(': ping\n\n');
+      streamOptions.stillAuthorized(request).then(
+        (ok) => ok || reply.raw.end(),
+        () => undefined, // database unreachable: keep the stream; the next heartbeat checks again
+      );
+    }, heartbeatMs);
     streams.add(reply);
+    let closed = false;
     const close = () => {
+      if (closed) return;
+      closed = true;
       clearInterval(heartbeat);
       unsubscribe();
       streams.delete(reply);
     };
+    reply.raw.on('close', close);
     request.raw.on('close', close);
     reply.raw.on('error', close);
   }

@@ -12,7 +12,7 @@ describe.each(backends)('sync server on %s', (backend) => {
   let admin: Api;
 
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    server = await startTestServer(backend, { streamHeartbeatMs: 200 });
     admin = await login(server.url, ADMIN.username, ADMIN.password);
   });
   afterAll(async () => server?.close());
@@ -172,7 +172,12 @@ describe.each(backends)('sync server on %s', (backend) => {
     expect((await terminal.push('employees', [row(employee('t1'))])).status).toBe(403);
     const me = await terminal.get('/auth/me');
     expect(me.body).toMatchObject({ kind: 'terminal', siteId: 'site-a', access: { punches: { read: true, write: true }, employees: { read: true, write: false } } });
+    // Revoking the terminal ends its open live stream at the next heartbeat, and every later request.
+    const live = await fetch(`${server.url}/sync/punches/pull-stream`, { headers: { authorization: `Bearer ${reg.body.token}`, 'x-renshi-protocol': '1' }, signal: AbortSignal.timeout(10_000) });
+    expect(live.status).toBe(200);
+    const ended = live.text();
     expect((await admin.call('DELETE', `/terminals/${reg.body.terminal.id}`)).status).toBe(200);
+    expect(await ended).toMatch(/^event: resync/);
     expect((await terminal.pull('punches')).status).toBe(401);
   });
 
