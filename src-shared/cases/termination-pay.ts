@@ -141,3 +141,9 @@ function isMonthAnniversary(a: string, b: string): boolean {
   const [yb, mb, db] = parts(b);
   return Math.min(da, daysInMonth(yb, mb)) === db;
 }
+
+/** The money side of an offboarding case, for the screen's summary (see offboardingMoney in case-money.ts). */
+export type OffboardingMoney = {
+  finalWages: { dueDate: string | null; paid: boolean; overdue: boolean; warning: WageHoldWarning | null };
+  compensation: { released: boolean; skipped: boolean; releasable: boolean; waitingFor: string[] };
+};

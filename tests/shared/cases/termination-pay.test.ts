@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { offboardingMoney } from '#shared/cases/case-money';
 import { economicCompensation, finalWagesDueDate, maxLossDeduction, wageHoldWarning, wholeMonthsBetween } from '#shared/cases/termination-pay';
+import { at, complete, evidence, hr, open, run, type Step } from './fixtures';
 
 describe('maxLossDeduction (工资支付暂行规定 第十六条)', () => {
   it.each([
@@ -80,5 +82,25 @@ describe('economic compensation (劳动合同法 第四十七条)', () => {
     ['2020-02-29', '2021-02-28', 12],
   ])('whole months %s -> %s = %i', (a, b, n) => {
     expect(wholeMonthsBetween(a, b)).toBe(n);
+  });
+});
+
+describe('offboardingMoney', () => {
+  it('final wages due on the termination date regardless of the handover; compensation waits for it', () => {
+    const { doc, template } = open('offboarding', { now: '2026-03-20 09:00' });
+    const d = run(doc, template, [
+      ['2026-03-20 09:01', hr, { type: 'record_termination_date', id: 'td', date: '2026-03-31' }],
+      ['2026-03-20 09:02', hr, complete('termination-date')],
+    ]);
+    expect(offboardingMoney(d, template, at('2026-03-31 23:59'))).toMatchObject({ finalWages: { dueDate: '2026-03-31', paid: false, overdue: false }, compensation: { releasable: false, released: false } });
+    expect(offboardingMoney(d, template, at('2026-04-01 00:00')).finalWages.overdue).toBe(true);
+    expect(offboardingMoney(d, template, at('2026-04-01 00:00')).compensation.waitingFor).toEqual(['handover-documents', 'handover-customers', 'return-equipment', 'revoke-accounts', 'reassign-classes']);
+    const handover = ['handover-documents', 'handover-customers', 'return-equipment', 'revoke-accounts', 'reassign-classes'];
+    const paid = run(d, template, [
+      ['2026-03-31 10:00', hr, evidence('pay', 'final-wage-payment')],
+      ['2026-03-31 10:01', hr, complete('final-wages')],
+      ...handover.map((stepId): Step => ['2026-04-02 10:00', hr, { type: 'override_step', stepId, reason: '已线下交接，见附件' }]),
+    ]);
+    expect(offboardingMoney(paid, template, at('2026-04-02 10:01'))).toMatchObject({ finalWages: { paid: true, overdue: false }, compensation: { releasable: true, waitingFor: [] } });
   });
 });
