@@ -5,6 +5,7 @@ import { migrateNotifications } from '../notifications/migrations.ts';
 import { notifier as createNotifier } from '../notifications/notifier.ts';
 import { replySecret } from '../notifications/reply-token.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
+import { contactConfirmationRoutes } from './contact-confirmation.ts';
 import { migrateEscalation } from './migrations.ts';
 import { escalationRoutes } from './routes.ts';
 import { escalationRunner } from './runner.ts';
@@ -54,6 +55,7 @@ export async function registerEscalation(app: FastifyInstance, opts: EscalationM
     },
   });
   escalationRoutes(app, { runner, notifier });
+  await contactConfirmationRoutes(app, { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock });
 
   const envInterval = Number(process.env.RENSHI_ESCALATION_INTERVAL_MS);
   const intervalMs = opts.intervalMs ?? (Number.isFinite(envInterval) && process.env.RENSHI_ESCALATION_INTERVAL_MS ? envInterval : 60_000);

@@ -1,0 +1,198 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { localDateOf } from '#shared/time';
+import { requireRole } from '../auth/routes.ts';
+import type { Database } from '../db/database.ts';
+import { parseInput } from '../http/errors.ts';
+import { escapeHtml } from '../notifications/email.ts';
+import type { Notifier, StoredMessage } from '../notifications/notifier.ts';
+import { parseReplyToken, signReplyToken, verifyReplyToken } from '../notifications/reply-token.ts';
+import { employeeAddress, employeeChannels } from './messages.ts';
+import { syncedRecords } from './synced-records.ts';
+
+/**
+ * Quarterly re-confirmation of emergency contacts (story 1): HR asks employees to confirm that their
+ * emergency contacts are still right; each employee gets a message on their configured channels with a
+ * link to a small page listing their contacts and one button. The server stores the confirmation; HR's
+ * terminal writes it into the employee record (an ordinary, audited, synced edit), so the server never
+ * edits synced documents behind the replicas' backs. Asking again is the reminder; each request has its own
+ * link.
+ *
+ * Links are signed like the reply links but with a key derived for this purpose, so a confirmation link
+ * is never accepted as an attendance reply, nor the other way round.
+ */
+
+const STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS contact_confirmation_requests (
+    id text PRIMARY KEY,
+    employee_id text NOT NULL,
+    requested_by text NOT NULL,
+    requested_at bigint NOT NULL,
+    channels jsonb NOT NULL,
+    confirmed_at bigint
+  )`,
+  `CREATE INDEX IF NOT EXISTS contact_confirmation_requests_by_employee ON contact_confirmation_requests (employee_id, requested_at)`,
+];
+
+const SendBody = z.object({ employeeIds: z.array(z.string().min(1).max(100)).min(1).max(500) });
+
+export type ContactConfirmationOptions = {
+  db: Database;
+  notifier: Notifier;
+  secret: Buffer;
+  publicUrl: () => string;
+  linkTtlMs: number;
+  clock: () => number;
+};
+
+export async function contactConfirmationRoutes(app: FastifyInstance, opts: ContactConfirmationOptions): Promise<void> {
+  const { db, notifier, clock } = opts;
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`renshi-contact-confirmation-migrate:${db.schema}`]);
+    for (const sql of STATEMENTS) await tx.query(sql);
+  });
+  const records = syncedRecords(db);
+  const key = createHmac('sha256', opts.secret).update('renshi contact confirmation links').digest();
+
+  /** The request a link names, or the reason the link is refused. */
+  const resolve = async (token: string): Promise<{ message: StoredMessage; requestId: string } | { status: number; title: string; text: string }> => {
+    const parsed = parseReplyToken(token);
+    const invalid = { status: 403, title: '链接无效', text: '此链接无效。请使用消息中的原始链接，或直接联系人事部门。' };
+    if (!parsed) return invalid;
+    let expired = false;
+    for (const message of await notifier.byReplyRef(parsed.ref)) {
+      const check = verifyReplyToken(key, parsed, message.id, clock());
+      const requestId = message.context.contactConfirmation;
+      if (check.ok && typeof requestId === 'string') return { message, requestId };
+      if (!check.ok && check.reason === 'expired') expired = true;
+    }
+    return expired ? { status: 410, title: '链接已过期', text: '此链接已过期。请联系人事部门重新发送。' } : invalid;
+  };
+
+  app.post('/escalation/contact-confirmations', async (request) => {
+    const principal = requireRole(request, 'admin', 'hr');
+    const { employeeIds } = parseInput(SendBody, request.body, 'contact confirmation request');
+    const configured = notifier.configuredChannels();
+    const sent: { employeeId: string; requestId: string; channels: string[] }[] = [];
+    const skipped: { employeeId: string; reason: 'not_found' | 'no_channel' }[] = [];
+    for (const employeeId of [...new Set(employeeIds)]) {
+      const employee = await records.employee(employeeId);
+      if (!employee) {
+        skipped.push({ employeeId, reason: 'not_found' });
+        continue;
+      }
+      const channels = employeeChannels(employee, configured);
+      if (!channels.length) {
+        skipped.push({ employeeId, reason: 'no_channel' });
+        continue;
+      }
+      const now = clock();
+      const requestId = `contact-confirm|${employeeId}|${now.toString(36)}`;
+      await db.query(`INSERT INTO contact_confirmation_requests (id, employee_id, requested_by, requested_at, channels) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, [
+        requestId,
+        employeeId,
+        principal.name,
+        now,
+        JSON.stringify(channels),
+      ]);
+      for (const channel of channels) {
+        const id = `${requestId}|${channel}`;
+        await notifier.deliver({
+          id,
+          logicalId: requestId,
+          channel,
+          recipient: employeeAddress(employee, channel)!,
+          recipientKind: 'employee',
+          siteId: employee.siteId,
+          subject: '请确认您的紧急联系人',
+          text: `${employee.name}您好：公司每季度请员工确认紧急联系人是否仍然有效，以便在紧急情况下联系到您的家人。请点击链接查看并确认。`,
+          link: `${opts.publicUrl().replace(/\/$/, '')}/confirm-contacts/${signReplyToken(key, id, now + opts.linkTtlMs)}`,
+          linkLabel: '确认',
+          context: { contactConfirmation: requestId, employeeId },
+        });
+      }
+      sent.push({ employeeId, requestId, channels });
+    }
+    return { sent, skipped };
+  });
+
+  app.get('/escalation/contact-confirmations', async (request) => {
+    requireRole(request, 'admin', 'hr');
+    // The latest request per employee, and the latest confirmation (which may answer an earlier request).
+    const rows = await db.query<{ employee_id: string; requested_at: string; requested_by: string; confirmed_at: string | null }>(
+      `SELECT r.employee_id, max(r.requested_at) AS requested_at,
+              (array_agg(r.requested_by ORDER BY r.requested_at DESC))[1] AS requested_by,
+              max(r.confirmed_at) AS confirmed_at
+         FROM contact_confirmation_requests r GROUP BY r.employee_id`,
+    );
+    return {
+      employees: rows.map((r) => ({
+        employeeId: r.employee_id,
+        requestedAt: Number(r.requested_at),
+        requestedBy: r.requested_by,
+        confirmedAt: r.confirmed_at === null ? null : Number(r.confirmed_at),
+        confirmedOn: r.confirmed_at === null ? null : localDateOf(Number(r.confirmed_at)),
+      })),
+    };
+  });
+
+  await app.register(async (scope) => {
+    // The page's form posts an empty urlencoded body; nothing in it is read.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, _body, done) => done(null, {}));
+    const html = (reply: FastifyReply, status: number, title: string, body: string) =>
+      reply
+        .code(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        .send(page(title, body));
+
+    scope.get<{ Params: { token: string } }>('/confirm-contacts/:token', { config: { public: true } }, async (request, reply) => {
+      const found = await resolve(request.params.token);
+      if ('status' in found) return html(reply, found.status, found.title, `<h1>${found.title}</h1><p>${found.text}</p>`);
+      const employee = await records.employee(String(found.message.context.employeeId));
+      if (!employee) return html(reply, 404, '链接无效', '<h1>链接无效</h1><p>请直接联系人事部门。</p>');
+      if (found.message.status !== 'opened' && found.message.status !== 'replied') await notifier.report(found.message.id, 'opened', 'confirmation link visited');
+      const contacts = employee.sensitive.emergencyContacts;
+      const list = contacts.length
+        ? `<ul>${contacts.map((c) => `<li>${escapeHtml(c.name)}${c.relation ? `（${escapeHtml(c.relation)}）` : ''} ${escapeHtml(maskPhone(c.phone))}</li>`).join('')}</ul>`
+        : '<p>您还没有登记紧急联系人，请联系人事部门登记。</p>';
+      const button = contacts.length ? `<form method="post"><button type="submit">以上信息无误，确认</button></form>` : '';
+      return html(
+        reply,
+        200,
+        '确认紧急联系人',
+        `<h1>${escapeHtml(employee.name)}，请确认您的紧急联系人</h1>${list}${button}<p class="muted">如有变化，请不要点击确认，直接联系人事部门更新。</p>`,
+      );
+    });
+
+    scope.post<{ Params: { token: string } }>('/confirm-contacts/:token', { config: { public: true } }, async (request, reply) => {
+      const found = await resolve(request.params.token);
+      if ('status' in found) return html(reply, found.status, found.title, `<h1>${found.title}</h1><p>${found.text}</p>`);
+      const now = clock();
+      const rows = await db.query(`UPDATE contact_confirmation_requests SET confirmed_at = $2 WHERE id = $1 AND confirmed_at IS NULL RETURNING id`, [found.requestId, now]);
+      if (rows.length) await notifier.report(found.message.id, 'replied', 'emergency contacts confirmed');
+      return html(reply, 200, '已确认', `<h1>已确认，谢谢</h1><p>人事部门已收到您的确认（${localDateOf(now)}）。</p>`);
+    });
+  });
+}
+
+/** 13900139001 -> 139****9001: the page may be opened on a shared phone. */
+function maskPhone(phone: string): string {
+  return phone.length > 7 ? `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}` : phone;
+}
+
+const STYLE = `body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:16px;background:#f5f6f8;color:#1f2328;font-size:17px;line-height:1.5}
+main{max-width:480px;margin:0 auto;background:#fff;border-radius:12px;padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h1{font-size:20px;margin:0 0 12px}p{margin:0 0 16px}ul{padding-left:20px}
+button{font-size:18px;padding:14px;border-radius:10px;border:1px solid #1c7ed6;background:#1c7ed6;color:#fff;width:100%}
+.muted{color:#868e96;font-size:14px}`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}
