@@ -87,7 +87,9 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
   const retryBase = opts.retryBaseMs ?? 1_000;
   const retryMax = opts.retryMaxMs ?? 60_000;
   const tracker = new SyncStatusTracker(now);
-  const names = (opts.collections ?? COLLECTION_NAMES).filter((c) => opts.db.collections[c]);
+  // A collection this token may neither read nor write (a site admin's leave requests) is not replicated
+  // at all: RxDB refuses a replication with neither pull nor push (UT3), which would stop every collection.
+  const names = (opts.collections ?? COLLECTION_NAMES).filter((c) => opts.db.collections[c] && (!opts.access?.[c] || opts.access[c]!.read || opts.access[c]!.write));
   const headers = (): Record<string, string> => ({
     authorization: `Bearer ${typeof opts.token === 'function' ? opts.token() : opts.token}`,
     [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),

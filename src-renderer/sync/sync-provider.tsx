@@ -32,7 +32,13 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         setSession(s);
         if (!s.token || !s.serverUrl) return setStatus(null);
         const access = (s.principal?.access ?? {}) as Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
-        handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access });
+        try {
+          handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access });
+        } catch (err) {
+          // Signed in but replication could not start: say so, instead of passing for "local only".
+          setStatus(null);
+          return setSession({ ...s, token: null, problem: `sync could not start: ${err instanceof Error ? err.message : String(err)}` });
+        }
         running.current = handle;
         const sub = handle.status$.subscribe(setStatus);
         unsubscribe = () => sub.unsubscribe();

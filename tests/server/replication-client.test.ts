@@ -101,4 +101,18 @@ describe('replication client', () => {
       await sync.stop();
     }
   });
+
+  test('a collection the token may neither read nor write is left out instead of stopping the start (site admin: requests)', async () => {
+    const db = await createRxDatabase({ name: 'client-site-admin', storage: getRxStorageMemory(), multiInstance: false });
+    await db.addCollections({ punches: { schema: STORAGE_SCHEMAS.punches }, requests: { schema: STORAGE_SCHEMAS.requests } });
+    dbs.push(db);
+    const access = { punches: { read: true, write: true }, requests: { read: false, write: false } };
+    const sync = startReplication({ db, serverUrl: server.url, token: admin.token!, collections: ['punches', 'requests'], access, retryBaseMs: 100 });
+    try {
+      expect(Object.keys(sync.states)).toEqual(['punches']);
+      await waitStatus(sync.status$, (s) => s.online && s.lastSyncAt !== null);
+    } finally {
+      await sync.stop();
+    }
+  });
 });
