@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { LoginResponse } from '#shared/sync/auth';
 import { PullResponse, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '#shared/sync/protocol';
 import { startServer, type RunningServer } from '../../src-server/server.ts';
@@ -82,14 +82,18 @@ async function connect(page: Page, url: string) {
   await poll(() => byTest(page, 'sync-status').getAttribute('data-state')).toBe('teal');
 }
 
-/** What the server holds, read with the admin's own token. */
-async function serverEmployees(): Promise<PullResponse['documents']> {
+async function adminToken(): Promise<string> {
   const res = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
-  const { token } = LoginResponse.parse(await res.json());
-  const pull = await fetch(`${server.url}/sync/employees/pull?limit=5000`, { headers: { authorization: `Bearer ${token}`, [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) } });
+  return LoginResponse.parse(await res.json()).token;
+}
+
+/** What the server holds, read with the admin's own token. */
+async function serverDocs(collection: 'employees' | 'org'): Promise<PullResponse['documents']> {
+  const token = await adminToken();
+  const pull = await fetch(`${server.url}/sync/${collection}/pull?limit=5000`, { headers: { authorization: `Bearer ${token}`, [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) } });
   return PullResponse.parse(await pull.json()).documents;
 }
-const serverEmployee = async (id: string) => (await serverEmployees()).find((d) => d.id === id);
+const serverEmployee = async (id: string) => (await serverDocs('employees')).find((d) => d.id === id);
 
 async function editEmployee(page: Page, id: string, fields: Record<string, string>) {
   await go(page, `/employees/${encodeURIComponent(id)}/edit`);
@@ -100,6 +104,9 @@ async function editEmployee(page: Page, id: string, fields: Record<string, strin
 }
 
 it('two terminals converge through the sync server, and a concurrent offline edit becomes a conflict HR merges', async () => {
+  onTestFailed(async () => {
+    await Promise.all([shot(a, 'failed-a').catch(() => {}), shot(b, 'failed-b').catch(() => {})]);
+  });
   // --- Both terminals point at the server in Settings; B receives A's demo company
   await connect(a, hostA.url);
   await shot(a, '01-a-signed-in');
@@ -109,7 +116,7 @@ it('two terminals converge through the sync server, and a concurrent offline edi
   await shot(b, '02-b-received-employees');
 
   // The employee both terminals will edit, as the server has it.
-  const all = await serverEmployees();
+  const all = await serverDocs('employees');
   expect(all).toHaveLength(20);
   const target = all[0]!;
   const id = target.id;
@@ -172,5 +179,35 @@ it('two terminals converge through the sync server, and a concurrent offline edi
   await shot(b, '09-b-converged');
   await byTest(a, 'nav-settings').click();
   await poll(() => byTest(a, 'sync-state').getAttribute('data-state')).toBe('teal');
-  await shot(a, '10-a-settings');
+  await byTest(a, 'sync-now').click();
+  await poll(() => byTest(a, 'sync-state').getAttribute('data-state')).toBe('teal');
+  await byTest(a, 'settings-language').getByText('English').click();
+  await poll(() => byTest(a, 'settings-server').getByText('Connect to a remote server').isVisible()).toBe(true);
+  await shot(a, '10-a-settings-en');
+  await byTest(a, 'settings-language').getByText('中文').click();
+
+  // --- B signs out and back in as a site admin: the screen says what that role receives (no sensitive
+  // fields, no leave requests) and offers no conflict handling.
+  const siteId = String(target.siteId);
+  const siteName = (await serverDocs('org')).find((u) => u.id === siteId)?.name;
+  const created = await fetch(`${server.url}/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'site1', password: 'site-admin-pass', role: 'site_admin', siteId }),
+  });
+  expect(created.status).toBeLessThan(300);
+  await byTest(b, 'nav-settings').click();
+  await byTest(b, 'sync-logout').click();
+  await poll(() => byTest(b, 'sync-login-form').isVisible()).toBe(true);
+  await byTest(b, 'sync-url').fill(server.url);
+  await byTest(b, 'sync-username').fill('site1');
+  await byTest(b, 'sync-password').fill('site-admin-pass');
+  await byTest(b, 'sync-login').click();
+  await poll(() => byTest(b, 'sync-principal-role').textContent()).toBe('厂区管理员');
+  expect(await byTest(b, 'sync-principal-site').textContent()).toBe(siteName);
+  expect(await byTest(b, 'sync-role-hint').textContent()).toContain('服务器不会发送敏感字段');
+  expect(await byTest(b, 'sync-access').getByRole('row', { name: /请假\/补卡申请/ }).textContent()).toBe('请假/补卡申请——');
+  expect(await byTest(b, 'open-conflicts').count()).toBe(0);
+  await poll(() => byTest(b, 'sync-status').getAttribute('data-state')).toBe('teal');
+  await shot(b, '11-b-site-admin');
 }, 110_000);

@@ -15,6 +15,8 @@ import { useConflicts } from '../conflicts/conflicts-api.ts';
 import { useOrg } from '../org/use-org.ts';
 
 type Mode = TerminalSettings['serverMode'];
+/** Session "problems" that only mean the sign-in form is next (the form itself says so). */
+const AWAITING_SIGN_IN = new Set(['sign-in required', 'signed out', 'no server configured']);
 const MODES: Mode[] = ['embedded', 'remote', 'offline'];
 
 /** A bridge error in the operator's words: the session service answers with stable codes. */
@@ -143,7 +145,7 @@ function ServerSection({ settings, onSaved, save }: { settings: TerminalSettings
         </Box>
       )}
 
-      {settings.serverMode !== 'offline' && session && !signedIn && session.problem && settings.serverMode !== 'remote' && (
+      {settings.serverMode !== 'offline' && session && !signedIn && session.problem && !AWAITING_SIGN_IN.has(session.problem) && (
         <Alert mt="md" color="orange" icon={<IconAlertTriangle size={16} />} data-testid="sync-problem">
           {session.problem}
         </Alert>
