@@ -20,6 +20,8 @@ export function SyncProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [generation, setGeneration] = useState(0);
   const running = useRef<ReplicationHandle | null>(null);
+  /** Consecutive restarts because the server refused the token; spaces the next one out. */
+  const authRetries = useRef(0);
 
   useEffect(() => {
     let handle: ReplicationHandle | null = null;
@@ -40,8 +42,29 @@ export function SyncProvider({ children }: { children: ReactNode }) {
           return setSession({ ...s, token: null, problem: `sync could not start: ${err instanceof Error ? err.message : String(err)}` });
         }
         running.current = handle;
-        const sub = handle.status$.subscribe(setStatus);
-        unsubscribe = () => sub.unsubscribe();
+        const started = Date.now();
+        let authTimer: ReturnType<typeof setTimeout> | null = null;
+        const sub = handle.status$.subscribe((st) => {
+          setStatus(st);
+          if (st.lastSyncAt !== null && st.lastSyncAt >= started && st.errors[0]?.code !== 'unauthorized') authRetries.current = 0;
+          // The server no longer accepts the token (a user session lasts 36 h, or it was ended or revoked):
+          // forget it and read the session again, which signs in afresh in embedded mode and asks the
+          // operator to sign in in remote mode. Spaced out, so a fresh token refused again cannot loop.
+          if (!authTimer && st.errors.some((e) => e.code === 'unauthorized' && e.at >= started)) {
+            const delay = Math.min(1_000 * 4 ** authRetries.current, 300_000);
+            authRetries.current++;
+            authTimer = setTimeout(() => {
+              void api
+                .syncLogout({})
+                .catch(() => undefined)
+                .finally(() => setGeneration((g) => g + 1));
+            }, delay);
+          }
+        });
+        unsubscribe = () => {
+          sub.unsubscribe();
+          if (authTimer) clearTimeout(authTimer);
+        };
       })
       .catch((err: unknown) => setSession({ mode: 'offline', serverUrl: null, token: null, principal: null, problem: err instanceof Error ? err.message : String(err) }));
     return () => {

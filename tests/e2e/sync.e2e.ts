@@ -210,4 +210,14 @@ it('two terminals converge through the sync server, and a concurrent offline edi
   expect(await byTest(b, 'open-conflicts').count()).toBe(0);
   await poll(() => byTest(b, 'sync-status').getAttribute('data-state')).toBe('teal');
   await shot(b, '11-b-site-admin');
+
+  // --- The server ends B's session (as when 36 h have passed or it is revoked): B drops the refused
+  // token and asks for sign-in again instead of failing quietly.
+  const bridge = await fetch(`${hostB.url}/bridge/syncSession`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const bToken = ((await bridge.json()) as { data: { token: string } }).data.token;
+  expect((await fetch(`${server.url}/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${bToken}` } })).ok).toBe(true);
+  await byTest(b, 'sync-now').click();
+  await poll(() => byTest(b, 'sync-login-form').isVisible()).toBe(true);
+  await poll(() => byTest(b, 'sync-status').getAttribute('data-state')).toBe('orange');
+  await shot(b, '12-b-session-ended');
 }, 110_000);
