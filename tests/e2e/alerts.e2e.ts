@@ -10,6 +10,7 @@ import { Site } from '#shared/schemas/org';
 import { Shift } from '#shared/schemas/attendance-setup';
 import { localDateTimeOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
+import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
 import { launchChromium } from './browser.ts';
 
 // Story 1 from the operator's side, in real Chromium against the web host and its embedded sync server:
@@ -29,6 +30,7 @@ let offsetMs = 0;
 let host: { url: string; close: () => Promise<void> };
 let browser: Browser;
 let page: Page;
+let peers: HttpPeers;
 
 const SITE_ID = 'site-e2e-alerts';
 const EMPLOYEE_ID = 'emp-e2e-xiaoli';
@@ -36,6 +38,10 @@ const EMPLOYEE_ID = 'emp-e2e-xiaoli';
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   process.env.RENSHI_ESCALATION_INTERVAL_MS = '0'; // ticks come from the test only
+  // A local SMS gateway, so messages and their links can be followed.
+  peers = await startHttpPeers();
+  process.env.RENSHI_SMS_URL = `${peers.url}/sms/send`;
+  process.env.RENSHI_SMS_AUTH_HEADER = `${SMS_AUTH.name}: ${SMS_AUTH.value}`;
   Date.now = () => realNow() + offsetMs;
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 20 });
   browser = await launchChromium();
@@ -48,15 +54,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await peers?.close();
   Date.now = realNow;
-  delete process.env.RENSHI_ESCALATION_INTERVAL_MS;
+  for (const name of ['RENSHI_ESCALATION_INTERVAL_MS', 'RENSHI_SMS_URL', 'RENSHI_SMS_AUTH_HEADER']) delete process.env[name];
   rmSync(tmp, { recursive: true, force: true });
 });
 
 // A short pause lets modals and toasts finish their transitions before the picture.
-const shot = async (name: string) => {
+const shot = async (name: string, fullPage = false) => {
   await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 };
 const byTest = (id: string) => page.getByTestId(id);
 
@@ -95,6 +102,14 @@ async function push(session: { serverUrl: string; token: string }, collection: s
   expect(body.rejections).toEqual([]);
 }
 
+/** The link in the last SMS to `phone`, pointed at the embedded server (its public URL is not configured here). */
+function smsLink(phone: string, path: 'reply' | 'confirm-contacts', serverUrl: string): string {
+  const text = peers.state.sms.filter((m) => m.to === phone).at(-1)?.text ?? '';
+  const m = new RegExp(`https?://[^/\\s]+(/${path}/[A-Za-z0-9_.-]+)`).exec(text);
+  if (!m) throw new Error(`no ${path} link in SMS to ${phone}: ${text}`);
+  return serverUrl + m[1]!;
+}
+
 async function tick(session: { serverUrl: string; token: string }) {
   const res = await fetch(`${session.serverUrl}/escalation/tick`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
   expect(res.status).toBe(200);
@@ -122,21 +137,26 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
       siteId: SITE_ID,
       hireDate: '2024-01-01',
       devicePin: '9001',
+      phone: '13800139001',
       shiftId: shift.id,
       sensitive: { emergencyContacts: [{ name: '李父', relation: '父亲', phone: '13900139001' }] },
       updatedAt: now,
     }),
   ]);
 
-  // First tick: the anomaly starts and the employee is "messaged" (no channel configured on this server).
+  // First tick: the anomaly starts and the employee gets an SMS with a reply link.
   const first = await tick(session);
   const anomalyId = first.started.find((id) => id.includes(EMPLOYEE_ID));
   expect(anomalyId).toBeDefined();
-  // The window passes (no reply, no emergency channel): the next tick opens the lost-contact case.
+  expect(peers.state.sms.filter((m) => m.to === '13800139001')).toHaveLength(1);
+  // The window passes without a reply: the emergency contact is told; another window: HR and a case.
   offsetMs += 6 * 60_000;
-  const second = await tick(session);
-  expect(second.failed).toEqual([]);
-  expect(second.processed).toContain(anomalyId);
+  expect((await tick(session)).processed).toContain(anomalyId);
+  expect(peers.state.sms.filter((m) => m.to === '13900139001')).toHaveLength(1);
+  offsetMs += 6 * 60_000;
+  const third = await tick(session);
+  expect(third.failed).toEqual([]);
+  expect(third.processed).toContain(anomalyId);
 
   // The terminal's alert watcher raises the notification; in the browser it is shown inside the page.
   await expect.poll(() => page.getByText('失联预警：已开启失联案件').first().isVisible(), { timeout: 25_000 }).toBe(true);
@@ -167,7 +187,12 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   expect(await byTest('case-start-dismissal').isDisabled()).toBe(true);
   await expect.poll(() => byTest('dismissal-missing').textContent()).toContain('至少记录一次联系尝试');
   const types = await byTest('timeline-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
-  expect(types).toEqual(expect.arrayContaining(['anomaly_detected', 'no_channel', 'case_opened', 'hr_alerted']));
+  expect(types).toEqual(expect.arrayContaining(['anomaly_detected', 'message_sent', 'case_opened', 'hr_alerted']));
+  // Each message with its channel, recipient and when it was sent.
+  const deliveries = byTest('deliveries');
+  await expect.poll(() => deliveries.count()).toBeGreaterThanOrEqual(2);
+  expect(await deliveries.first().textContent()).toContain('13800139001');
+  expect(await deliveries.nth(1).textContent()).toContain('13900139001');
   await shot('alerts-03-case-blocked');
 
   await byTest('case-record-attempt').click();
@@ -179,13 +204,26 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   expect(await byTest('case-start-dismissal').isDisabled()).toBe(true); // a reason is still missing
   await expect.poll(() => byTest('timeline-entry').filter({ hasText: '父亲说周五晚上见网友后就联系不上' }).count()).toBe(1);
 
+  // Xiao Li answers the first message late, from wherever he is: the case stays open, HR is alerted again,
+  // and his words are on the timeline.
+  const reply = await fetch(smsLink('13800139001', 'reply', session.serverUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ reason: 'other', text: '我在外地，手机被收走了' }).toString(),
+  });
+  expect(reply.status).toBe(200);
+  await page.reload();
+  await expect.poll(() => byTest('reply-text').first().textContent(), { timeout: 15_000 }).toContain('我在外地，手机被收走了');
+  await expect.poll(() => byTest('case-status').textContent()).toBe('待联系');
+  await expect.poll(() => byTest('alerts-unread').textContent(), { timeout: 20_000 }).toBe('1');
+
   await byTest('case-record-reason').click();
   await byTest('reason-text').fill('家属告知其被困传销组织，已报警');
   await byTest('reason-save').click();
   await expect.poll(() => byTest('pre-reason').getAttribute('data-met')).toBe('yes');
   await expect.poll(() => byTest('case-start-dismissal').isDisabled()).toBe(false);
   await expect.poll(() => byTest('dismissal-missing').count()).toBe(0);
-  await shot('alerts-04-case-ready');
+  await shot('alerts-04-case-ready', true);
 
   // The cases list and the review count it.
   await byTest('tab-cases').click();
@@ -194,13 +232,29 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await expect.poll(async () => Number(await byTest('review-cases').first().textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   await shot('alerts-05-review');
 
-  // Quarterly re-confirmation: the contact was never confirmed; HR records it.
+  // Quarterly re-confirmation: the contact was never confirmed. HR sends the request, Xiao Li confirms by
+  // link, HR writes it into his record; another employee is confirmed by HR in person.
   await byTest('tab-contacts').click();
-  const due = byTest('contact-due-row').filter({ hasText: '李小明' });
-  await expect.poll(() => due.count()).toBe(1);
+  const due = () => byTest('contact-due-row').filter({ hasText: '李小明' });
+  await expect.poll(() => due().count()).toBe(1);
+  const others = await byTest('contact-due-row').count();
+  await byTest('contacts-ask').click();
+  await expect.poll(() => due().getByTestId('contact-request-state').textContent()).toContain('已由 admin 发送确认请求');
+  const confirmLink = smsLink('13800139001', 'confirm-contacts', session.serverUrl);
+  const confirmPage = await (await fetch(confirmLink)).text();
+  expect(confirmPage).toContain('李父');
+  expect(confirmPage).toContain('139****9001');
+  expect((await fetch(confirmLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' })).status).toBe(200);
+  await byTest('tab-review').click();
+  await byTest('tab-contacts').click();
+  await expect.poll(() => due().getByTestId('contact-request-state').textContent()).toContain('通过链接确认');
   await shot('alerts-06-contacts');
-  await due.getByTestId('contact-confirm').click();
-  await expect.poll(() => byTest('contact-due-row').filter({ hasText: '李小明' }).count()).toBe(0);
+  await due().getByTestId('contact-write').click();
+  await expect.poll(() => due().count()).toBe(0);
+  if (others > 1) {
+    await byTest('contact-confirm').first().click();
+    await expect.poll(() => byTest('contact-due-row').count()).toBe(others - 2);
+  }
 
   // English.
   await page.getByText('English').click();

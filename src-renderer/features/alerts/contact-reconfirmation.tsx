@@ -1,16 +1,22 @@
 import { Alert, Badge, Button, Group, Paper, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Employee } from '#shared/schemas/employee';
 import { useWriteContext } from '../../app/context.tsx';
-import { today } from '../../components/format.ts';
+import { formatDate, today } from '../../components/format.ts';
 import { saveEmployee } from '../../db/employees.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
+import { useAlerts } from './alerts-provider.tsx';
 import { contactsDue, RECONFIRM_AFTER_DAYS } from './contacts-due.ts';
+import type { ContactConfirmationStatus } from './escalation-client.ts';
 
-/** HR's quarterly re-confirmation list, with "confirmed with the employee" recorded by HR (audited like any edit). */
+/**
+ * HR's quarterly re-confirmation list. HR can ask the listed employees to confirm by link (through the sync
+ * server), write the confirmations they sent into their records, or record a confirmation taken in person.
+ * Every write is an ordinary audited employee edit.
+ */
 export function ContactReconfirmation() {
   const t = useT();
   const ctx = useWriteContext();
@@ -20,15 +26,51 @@ export function ContactReconfirmation() {
   const [busy, setBusy] = useState<string | null>(null);
   const on = today();
   const due = useMemo(() => contactsDue(employees, on).filter((d) => !site || d.employee.siteId === site), [employees, on, site]);
+  const { client } = useAlerts();
+  const [remote, setRemote] = useState<Map<string, ContactConfirmationStatus>>(new Map());
+  const loadRemote = useCallback(async () => {
+    if (!client) return;
+    const list = await client.contactConfirmations().catch(() => null);
+    if (list) setRemote(new Map(list.map((r) => [r.employeeId, r])));
+  }, [client]);
+  useEffect(() => {
+    void loadRemote();
+  }, [loadRemote]);
 
-  const confirm = async (employee: Employee) => {
-    setBusy(employee.id);
+  /** A confirmation the employee sent by link that is newer than what the record holds. */
+  const answered = (e: Employee): string | null => {
+    const confirmedOn = remote.get(e.id)?.confirmedOn ?? null;
+    if (!confirmedOn || e.sensitive.emergencyContacts.length === 0) return null;
+    return e.sensitive.emergencyContacts.some((c) => c.lastConfirmedOn === null || c.lastConfirmedOn < confirmedOn) ? confirmedOn : null;
+  };
+  const toWrite = due.filter((d) => answered(d.employee) !== null);
+  const askable = due.filter((d) => d.reason !== 'none_on_file' && answered(d.employee) === null);
+
+  const write = async (list: { employee: Employee; confirmedOn: string }[], key: string) => {
+    setBusy(key);
     try {
-      await saveEmployee(ctx, {
-        ...employee,
-        sensitive: { ...employee.sensitive, emergencyContacts: employee.sensitive.emergencyContacts.map((c) => ({ ...c, lastConfirmedOn: on })) },
-      });
-      notifications.show({ color: 'teal', message: t('ec.confirmed', { name: employee.name }) });
+      for (const { employee, confirmedOn } of list) {
+        await saveEmployee(ctx, {
+          ...employee,
+          sensitive: { ...employee.sensitive, emergencyContacts: employee.sensitive.emergencyContacts.map((c) => ({ ...c, lastConfirmedOn: confirmedOn })) },
+        });
+      }
+      notifications.show({ color: 'teal', message: list.length === 1 ? t('ec.confirmed', { name: list[0]!.employee.name }) : t('ec.written', { count: list.length }) });
+    } catch (err) {
+      notifications.show({ color: 'red', message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const confirm = (employee: Employee) => write([{ employee, confirmedOn: on }], employee.id);
+
+  const ask = async () => {
+    if (!client) return;
+    setBusy('ask');
+    try {
+      const r = await client.requestContactConfirmation(askable.map((d) => d.employee.id));
+      notifications.show({ color: r.skipped.length ? 'orange' : 'teal', message: t('ec.asked', { sent: r.sent.length, skipped: r.skipped.length }) });
+      await loadRemote();
     } catch (err) {
       notifications.show({ color: 'red', message: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -46,7 +88,22 @@ export function ContactReconfirmation() {
         <Text size="sm" c="dimmed" mt="lg" data-testid="contacts-due-count">
           {t('ec.count', { count: due.length })}
         </Text>
+        <Group gap="xs" ml="auto" mt="lg">
+          {toWrite.length > 0 && (
+            <Button variant="light" color="teal" loading={busy === 'write'} onClick={() => void write(toWrite.map((d) => ({ employee: d.employee, confirmedOn: answered(d.employee)! })), 'write')} data-testid="contacts-write-all">
+              {t('ec.writeAll', { count: toWrite.length })}
+            </Button>
+          )}
+          <Button disabled={!client || askable.length === 0} loading={busy === 'ask'} onClick={() => void ask()} data-testid="contacts-ask">
+            {t('ec.ask', { count: askable.length })}
+          </Button>
+        </Group>
       </Group>
+      {!client && (
+        <Text size="xs" c="dimmed">
+          {t('ec.askNeedsServer')}
+        </Text>
+      )}
       <Paper withBorder radius="md">
         <ScrollArea.Autosize mah={560}>
           <Table verticalSpacing="xs" stickyHeader data-testid="contacts-due-table">
@@ -82,13 +139,21 @@ export function ContactReconfirmation() {
                     <Badge variant="light" color={reason === 'stale' ? 'orange' : 'red'} radius="sm" style={{ textTransform: 'none' }}>
                       {reason === 'stale' ? t('ec.stale', { date: oldest ?? '' }) : t(reason === 'never' ? 'ec.never' : 'ec.noneOnFile')}
                     </Badge>
+                    <RequestState status={remote.get(e.id)} answeredOn={answered(e)} />
                   </Table.Td>
                   <Table.Td>
-                    {reason !== 'none_on_file' && (
-                      <Button size="compact-sm" variant="light" loading={busy === e.id} onClick={() => void confirm(e)} data-testid="contact-confirm">
-                        {t('ec.markConfirmed')}
-                      </Button>
-                    )}
+                    <Group gap={6} justify="flex-end" wrap="nowrap">
+                      {answered(e) && (
+                        <Button size="compact-sm" variant="light" color="teal" loading={busy === `w-${e.id}`} onClick={() => void write([{ employee: e, confirmedOn: answered(e)! }], `w-${e.id}`)} data-testid="contact-write">
+                          {t('ec.write')}
+                        </Button>
+                      )}
+                      {reason !== 'none_on_file' && (
+                        <Button size="compact-sm" variant="subtle" loading={busy === e.id} onClick={() => void confirm(e)} data-testid="contact-confirm">
+                          {t('ec.markConfirmed')}
+                        </Button>
+                      )}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -97,5 +162,21 @@ export function ContactReconfirmation() {
         </ScrollArea.Autosize>
       </Paper>
     </Stack>
+  );
+}
+
+function RequestState({ status, answeredOn }: { status: ContactConfirmationStatus | undefined; answeredOn: string | null }) {
+  const t = useT();
+  if (answeredOn)
+    return (
+      <Text size="xs" c="teal" data-testid="contact-request-state">
+        {t('ec.answered', { date: answeredOn })}
+      </Text>
+    );
+  if (!status) return null;
+  return (
+    <Text size="xs" c="dimmed" data-testid="contact-request-state">
+      {t('ec.requested', { date: formatDate(status.requestedAt), who: status.requestedBy })}
+    </Text>
   );
 }

@@ -54,6 +54,19 @@ export type EscalationItem = z.infer<typeof EscalationItem>;
 export const StatusEntry = z.object({ status: z.string(), at: z.number(), detail: z.string() });
 export type StatusEntry = z.infer<typeof StatusEntry>;
 
+export const ContactConfirmationStatus = z.object({
+  employeeId: z.string(),
+  requestedAt: z.number(),
+  requestedBy: z.string(),
+  confirmedAt: z.number().nullable(),
+  confirmedOn: z.string().nullable(),
+});
+export type ContactConfirmationStatus = z.infer<typeof ContactConfirmationStatus>;
+const ContactConfirmationSent = z.object({
+  sent: z.array(z.object({ employeeId: z.string(), channels: z.array(z.string()) })),
+  skipped: z.array(z.object({ employeeId: z.string(), reason: z.enum(['not_found', 'no_channel']) })),
+});
+
 export type ContactAttemptInput = { method: z.infer<typeof ContactMethod>; reached: boolean; note: string };
 
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -95,6 +108,8 @@ export function escalationClient(session: ServerSession) {
     recordReason: (anomalyId: string, reason: string) => call(session, `/escalation/items/${enc(anomalyId)}/known-reason`, EscalationItem, { method: 'POST', body: { reason } }),
     close: (anomalyId: string, outcome: z.infer<typeof CaseOutcome>, note: string) =>
       call(session, `/escalation/items/${enc(anomalyId)}/close`, EscalationItem, { method: 'POST', body: { outcome, note } }),
+    contactConfirmations: async () => (await call(session, '/escalation/contact-confirmations', z.object({ employees: z.array(ContactConfirmationStatus) }))).employees,
+    requestContactConfirmation: (employeeIds: string[]) => call(session, '/escalation/contact-confirmations', ContactConfirmationSent, { method: 'POST', body: { employeeIds } }),
   };
 }
 export type EscalationClient = ReturnType<typeof escalationClient>;

@@ -203,6 +203,7 @@ function TimelineTitle({ t, entry }: { t: Translate; entry: TimelineEntry }) {
 }
 
 const DELIVERY_STEPS = ['sent', 'delivered', 'opened', 'replied'] as const;
+const DELIVERY_STATUSES: readonly string[] = ['queued', 'retrying', 'sent', 'delivered', 'opened', 'replied', 'failed'];
 
 function TimelineBody({ t, entry, messages, histories }: { t: Translate; entry: TimelineEntry; messages: MessageDelivery[]; histories: Map<string, StatusEntry[]> }) {
   switch (entry.type) {
@@ -236,7 +237,7 @@ function TimelineBody({ t, entry, messages, histories }: { t: Translate; entry: 
                   })}
                   <Table.Td>
                     <Badge size="xs" variant="light" color={m.status === 'failed' ? 'red' : 'gray'} style={{ textTransform: 'none' }}>
-                      {m.status}
+                      {DELIVERY_STATUSES.includes(m.status) ? t(`lc.status.${m.status}` as MessageKey) : m.status}
                     </Badge>
                     {m.lastError && (
                       <Text size="xs" c="red">

@@ -1,0 +1,108 @@
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { CaseDoc, canAccessCase } from '#shared/cases/case-doc';
+import { openCase, transition, type CaseActor, type CaseEventInput, type CaseRefusalReason, type OpenCaseInput } from '#shared/cases/case-engine';
+import type { CaseTemplate } from '#shared/cases/case-template';
+import { RenshiError } from '#shared/errors';
+import { Employee } from '#shared/schemas/employee';
+import { saveRecord, stripMeta, type WriteContext } from '../../db/records.ts';
+
+/**
+ * Every write to the `cases` collection goes through here: the engine decides (openCase / transition), this
+ * file stores the result and seals each audit note into the replica's audit chain. Reads of restricted cases
+ * (sensitive events) check `canAccessCase` and write a `view` audit event each time, so who looked at a case
+ * is provable afterwards.
+ *
+ * A refusal is returned, not thrown: the UI lists every reason next to the step.
+ */
+export type CaseWriteContext = WriteContext & { roles: readonly CaseActor['roles'][number][] };
+export type CaseWriteResult = { ok: true; doc: CaseDoc } | { ok: false; reasons: CaseRefusalReason[] };
+
+/** Templates are looked up by the id the case stores; built-in ones for now (HR copies load through main). */
+export function templateOf(doc: Pick<CaseDoc, 'templateId'>): CaseTemplate {
+  return builtInTemplate(doc.templateId);
+}
+
+const ctxOf = (ctx: CaseWriteContext) => ({ now: (ctx.now ?? Date.now)(), actor: { id: ctx.actor, roles: ctx.roles } });
+
+async function load(ctx: WriteContext, id: string): Promise<CaseDoc | null> {
+  const found = await ctx.db.cases.findOne(id).exec();
+  return found ? CaseDoc.parse(stripMeta(found.toMutableJSON() as Record<string, unknown>)) : null;
+}
+
+export async function openCaseRecord(ctx: CaseWriteContext, template: CaseTemplate, input: OpenCaseInput, originId?: string): Promise<CaseWriteResult> {
+  const origin = originId ? await load(ctx, originId) : undefined;
+  if (originId && !origin) return { ok: false, reasons: [{ code: 'invalid', message: `no case ${originId}` }] };
+  if (await load(ctx, input.id)) return { ok: false, reasons: [{ code: 'invalid', message: `case ${input.id} exists` }] };
+  const r = openCase(template, input, ctxOf(ctx), origin ?? undefined);
+  if (!r.ok) return r;
+  await ctx.db.cases.insert(r.doc);
+  for (const note of r.audit) await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: r.doc.id, before: null, after: r.doc, summary: note.summary.slice(0, 500) });
+  return { ok: true, doc: r.doc };
+}
+
+/**
+ * Applies one event. Concurrent calls on one case are serialised per case so that neither overwrites the
+ * other's change (each reads the stored document the previous one wrote).
+ */
+export async function applyCaseEvent(ctx: CaseWriteContext, caseId: string, event: CaseEventInput): Promise<CaseWriteResult> {
+  return serialised(caseId, async () => {
+    const before = await load(ctx, caseId);
+    if (!before) return { ok: false, reasons: [{ code: 'invalid', message: `no case ${caseId}` }] };
+    const r = transition(before, templateOf(before), event, ctxOf(ctx));
+    if (!r.ok) return r;
+    await ctx.db.cases.upsert(r.doc);
+    for (const note of r.audit) {
+      await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: caseId, before, after: r.doc, summary: note.summary.slice(0, 500) });
+    }
+    return { ok: true, doc: r.doc };
+  });
+}
+
+/**
+ * Offboarding: revokes a work account (a company asset). The case's checklist item is checked with who and
+ * when, and every account of that kind on the employee record is marked revoked by the same person at the
+ * same time, so the employee record and the case tell the same story. `itemId` is the checklist item
+ * (`wecom`, `email`, … or an extra item HR added for another account).
+ */
+export async function revokeWorkAccount(ctx: CaseWriteContext, caseId: string, input: { stepId: string; itemId: string; kind: string | null; note?: string }): Promise<CaseWriteResult> {
+  const now = (ctx.now ?? Date.now)();
+  const r = await applyCaseEvent({ ...ctx, now: () => now }, caseId, { type: 'check_item', stepId: input.stepId, itemId: input.itemId, done: true, note: input.note ?? `revoked by ${ctx.actor}` });
+  if (!r.ok || !input.kind) return r;
+  const found = await ctx.db.employees.findOne(r.doc.subjectEmployeeId).exec();
+  if (!found) return r;
+  const emp = Employee.parse(stripMeta(found.toMutableJSON() as Record<string, unknown>));
+  if (!emp.workAccounts.some((a) => a.kind === input.kind && a.revokedAt === null)) return r;
+  const workAccounts = emp.workAccounts.map((a) => (a.kind === input.kind && a.revokedAt === null ? { ...a, revokedAt: now, revokedBy: ctx.actor } : a));
+  await saveRecord({ ...ctx, now: () => now }, 'employees', Employee, { ...emp, workAccounts }, `work account ${input.kind} revoked (case ${caseId})`);
+  return r;
+}
+
+/**
+ * Reads one case for display. Restricted cases are refused to users without access and every view of
+ * them is audited; unrestricted cases are read without an audit event (their changes are audited).
+ */
+export async function viewCase(ctx: WriteContext, caseId: string): Promise<CaseDoc | null> {
+  const doc = await load(ctx, caseId);
+  if (!doc) return null;
+  if (!canAccessCase(doc, ctx.actor)) {
+    throw new RenshiError('forbidden', `${ctx.actor} has no access to case ${caseId}`);
+  }
+  if (doc.restricted) await ctx.audit.append({ actor: ctx.actor, action: 'view', collection: 'cases', docId: caseId, before: null, after: null, summary: `viewed restricted case ${caseId}` });
+  return doc;
+}
+
+/** The cases this user may see, newest change first; restricted ones only with access. */
+export async function listCases(ctx: WriteContext): Promise<CaseDoc[]> {
+  const docs = await ctx.db.cases.find({ sort: [{ updatedAt: 'desc' }] }).exec();
+  return docs.map((d) => CaseDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>))).filter((c) => canAccessCase(c, ctx.actor));
+}
+
+const queues = new Map<string, Promise<unknown>>();
+function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const prev = queues.get(key) ?? Promise.resolve();
+  const next = prev.then(work, work);
+  const tail = next.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => queues.get(key) === tail && queues.delete(key));
+  return next;
+}
