@@ -232,6 +232,14 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await expect.poll(async () => Number(await byTest('review-cases').first().textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   await shot('alerts-05-review');
 
+  // The alert about his reply is still new: acknowledge everything shown at once.
+  await byTest('tab-inbox').click();
+  await page.getByText('开案后收到回复', { exact: true }).first().waitFor();
+  await byTest('alerts-pick-all').check();
+  await expect.poll(() => byTest('alerts-ack-selected').textContent()).toBe('确认所选（1）');
+  await byTest('alerts-ack-selected').click();
+  await expect.poll(() => byTest('alerts-unread').count()).toBe(0);
+
   // Quarterly re-confirmation: the contact was never confirmed. HR sends the request, Xiao Li confirms by
   // link, HR writes it into his record; another employee is confirmed by HR in person.
   await byTest('tab-contacts').click();
