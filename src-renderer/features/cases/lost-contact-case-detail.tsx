@@ -7,7 +7,7 @@ import { navigate } from '../../app/router.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
 import { NeedsServer } from '../alerts/alerts-page.tsx';
-import { useAlerts } from '../alerts/alerts-provider.tsx';
+import { ALERT_POLL_MS, useAlerts } from '../alerts/alerts-provider.tsx';
 import type { EscalationItem, MessageDelivery, StatusEntry } from '../alerts/escalation-client.ts';
 import { useEmployee } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
@@ -41,6 +41,9 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
   }, [client, anomalyId]);
   useEffect(() => {
     void load();
+    // Replies and punches can arrive while HR has the case open.
+    const timer = setInterval(() => void load(), ALERT_POLL_MS);
+    return () => clearInterval(timer);
   }, [load]);
 
   if (!client) return <NeedsServer />;
