@@ -17,26 +17,46 @@ const toStored = (r: Row): StoredDoc => ({
   ...(r.exit ? { exit: true as const } : {}),
 });
 
+/**
+ * One page in server order, optionally one site's (with its exits); `data` as jsonb or as its text. The
+ * page is cut first and converted after, so a plan that sorts many rows never converts them all.
+ */
+function pageQuery<R>(q: Queryable, data: 'data' | 'data::text', collection: CollectionName, afterSeq: number, limit: number, siteId: string | null): Promise<R[]> {
+  const page =
+    siteId === null
+      ? `SELECT id, data, deleted, site_id, server_seq, false AS exit FROM docs WHERE collection = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3`
+      : `(SELECT id, data, deleted, site_id, server_seq, false AS exit FROM docs
+            WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
+          UNION ALL
+          (SELECT id, data, true, site_id, server_seq, true FROM site_exits
+            WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
+          ORDER BY server_seq LIMIT $3`;
+  return q.query<R>(`SELECT id, ${data} AS data, deleted, site_id, server_seq, exit FROM (${page}) AS page ORDER BY server_seq`, [
+    collection,
+    afterSeq,
+    limit,
+    ...(siteId === null ? [] : [siteId]),
+  ]);
+}
+
 export function syncRepository() {
   return {
     /** Documents after `afterSeq` in server order, optionally only one site's. */
     async since(q: Queryable, collection: CollectionName, afterSeq: number, limit: number, siteId: string | null): Promise<StoredDoc[]> {
-      const rows =
-        siteId === null
-          ? await q.query<Row>(
-              `SELECT id, data, deleted, site_id, server_seq FROM docs WHERE collection = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3`,
-              [collection, afterSeq, limit],
-            )
-          : await q.query<Row>(
-              `(SELECT id, data, deleted, site_id, server_seq, false AS exit FROM docs
-                 WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
-               UNION ALL
-               (SELECT id, data, true, site_id, server_seq, true FROM site_exits
-                 WHERE collection = $1 AND site_id = $4 AND server_seq > $2 ORDER BY server_seq LIMIT $3)
-               ORDER BY server_seq LIMIT $3`,
-              [collection, afterSeq, limit, siteId],
-            );
-      return rows.map(toStored);
+      return (await pageQuery<Row>(q, 'data', collection, afterSeq, limit, siteId)).map(toStored);
+    },
+
+    /**
+     * The same page as wire JSON, straight from the stored text: the pull endpoint's hot path skips parsing
+     * and re-serialising every document (stored data never holds `_deleted`, so it is appended).
+     */
+    async sinceAsJson(q: Queryable, collection: CollectionName, afterSeq: number, limit: number, siteId: string | null): Promise<{ docs: string[]; last: { id: string; serverSeq: number } | null }> {
+      const rows = await pageQuery<{ id: string; data: string; deleted: boolean; server_seq: string | number }>(q, 'data::text', collection, afterSeq, limit, siteId);
+      const lastRow = rows[rows.length - 1];
+      return {
+        docs: rows.map((r) => `${r.data.slice(0, r.data.lastIndexOf('}'))},"_deleted":${r.deleted ? 'true' : 'false'}}`),
+        last: lastRow ? { id: lastRow.id, serverSeq: Number(lastRow.server_seq) } : null,
+      };
     },
 
     /** Site exits in a range of server order (the live feed pairs them with the documents it read). */

@@ -38,11 +38,12 @@ export function syncRoutes(app: FastifyInstance, sync: SyncService, streamOption
       }
     });
 
-    scope.get('/sync/:collection/pull', async (request) => {
+    scope.get('/sync/:collection/pull', async (request, reply) => {
       const collection = collectionOf(request);
       const q = parseInput(PullQuery, request.query, 'pull query');
       const checkpoint = q.id !== undefined && q.serverSeq !== undefined ? { id: q.id, serverSeq: q.serverSeq } : null;
-      return sync.pull({ principal: principalOf(request), collection, checkpoint, limit: q.limit });
+      const json = await sync.pull({ principal: principalOf(request), collection, checkpoint, limit: q.limit });
+      return reply.type('application/json; charset=utf-8').send(json);
     });
 
     scope.post('/sync/:collection/push', async (request) => {
