@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { CaseDoc } from './cases/case-doc.ts';
 import { AuditEvent } from './schemas/audit.ts';
 import { Employee } from './schemas/employee.ts';
 import { RequestDoc } from './schemas/leave.ts';
@@ -15,6 +16,8 @@ import { SettingsDoc } from './schemas/settings.ts';
  *    same id is the same fact and never conflicts.
  *  - 'keep-both': a concurrent edit is never silently dropped: the server keeps its version, the losing
  *    version is stored as a conflict item HR resolves in the UI.
+ *  - 'merge': workflow documents (cases) merge item by item on the server (`mergeDocs`), so nothing either
+ *    side recorded offline is lost and no HR decision is needed.
  * siteField: the field that scopes a document to a site for site-restricted tokens (null = not site-scoped).
  */
 export const COLLECTIONS = {
@@ -24,7 +27,8 @@ export const COLLECTIONS = {
   punches: { schema: Punch, conflict: 'append-only', siteField: 'siteId' },
   requests: { schema: RequestDoc, conflict: 'keep-both', siteField: null },
   audit: { schema: AuditEvent, conflict: 'append-only', siteField: null },
-} as const satisfies Record<string, { schema: z.ZodType; conflict: 'append-only' | 'keep-both'; siteField: string | null }>;
+  cases: { schema: CaseDoc, conflict: 'merge', siteField: 'siteId' },
+} as const satisfies Record<string, { schema: z.ZodType; conflict: 'append-only' | 'keep-both' | 'merge'; siteField: string | null }>;
 
 export type CollectionName = keyof typeof COLLECTIONS;
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];

@@ -2,6 +2,7 @@ import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { CaseDoc } from '#shared/cases/case-doc';
 import type { AuditEvent } from '#shared/schemas/audit';
 import type { Employee } from '#shared/schemas/employee';
 import type { RequestDoc } from '#shared/schemas/leave';
@@ -20,6 +21,7 @@ export type RenshiCollections = {
   punches: RxCollection<Punch>;
   requests: RxCollection<RequestDoc>;
   audit: RxCollection<AuditEvent>;
+  cases: RxCollection<CaseDoc>;
 };
 export type RenshiDatabase = RxDatabase<RenshiCollections>;
 
@@ -49,6 +51,7 @@ export async function openRenshiDatabase(opts: OpenDatabaseOptions): Promise<Ren
     punches: { schema: STORAGE_SCHEMAS.punches, migrationStrategies: MIGRATIONS.punches },
     requests: { schema: STORAGE_SCHEMAS.requests, migrationStrategies: MIGRATIONS.requests },
     audit: { schema: STORAGE_SCHEMAS.audit, migrationStrategies: MIGRATIONS.audit },
+    cases: { schema: STORAGE_SCHEMAS.cases, migrationStrategies: MIGRATIONS.cases },
   });
   return db;
 }

@@ -13,4 +13,5 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   punches: {},
   requests: {},
   audit: {},
+  cases: {},
 };

@@ -165,6 +165,45 @@ export const auditSchema = {
   indexes: [['replicaId', 'seq'], 'docId', 'at'],
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
+/** Cases (every workflow, see src-shared/cases). Item lists are stored whole; evidence and timeline text can
+ *  hold interview notes of sensitive events, so they are encrypted at rest. */
+const objects = { type: 'array', items: { type: 'object' } } as const;
+export const caseSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    templateId: { type: 'string', maxLength: 80 },
+    templateVersion: { type: 'number' },
+    subjectEmployeeId: id,
+    siteId: id,
+    categoryCode: nullableStr,
+    originCaseId: nullableStr,
+    participants: objects,
+    status: { type: 'string', maxLength: 20 },
+    outcome: nullableStr,
+    closedAt: nullableNum,
+    closedBy: nullableStr,
+    steps: objects,
+    evidence: objects,
+    notices: objects,
+    approvals: objects,
+    overrides: objects,
+    checklist: objects,
+    facts: objects,
+    timeline: objects,
+    restricted: { type: 'boolean' },
+    access: objects,
+    createdAt: ms,
+    createdBy: str,
+    updatedAt: ms,
+  },
+  required: ['id', 'templateId', 'subjectEmployeeId', 'siteId', 'status', 'updatedAt'],
+  indexes: ['subjectEmployeeId', 'status', 'templateId', 'updatedAt'],
+  encrypted: ['evidence', 'timeline'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
 export const STORAGE_SCHEMAS = {
   employees: employeeSchema,
   org: orgSchema,
@@ -172,4 +211,5 @@ export const STORAGE_SCHEMAS = {
   punches: punchSchema,
   requests: requestSchema,
   audit: auditSchema,
+  cases: caseSchema,
 } as const;

@@ -62,11 +62,11 @@ type Grant = 'rw' | 'r' | 'w' | '-';
  * are filtered by site, and collections without a site field are readable only when marked here.
  */
 const GRANTS: Record<PrincipalRole, Record<CollectionName, Grant>> = {
-  admin: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw' },
-  hr: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw' },
-  site_admin: { employees: 'rw', org: 'r', settings: 'rw', punches: 'rw', requests: '-', audit: 'w' },
-  viewer: { employees: 'r', org: 'r', settings: 'r', punches: 'r', requests: 'r', audit: 'r' },
-  terminal: { employees: 'r', org: 'r', settings: 'r', punches: 'rw', requests: '-', audit: 'w' },
+  admin: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw' },
+  hr: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw' },
+  site_admin: { employees: 'rw', org: 'r', settings: 'rw', punches: 'rw', requests: '-', audit: 'w', cases: '-' },
+  viewer: { employees: 'r', org: 'r', settings: 'r', punches: 'r', requests: 'r', audit: 'r', cases: '-' },
+  terminal: { employees: 'r', org: 'r', settings: 'r', punches: 'rw', requests: '-', audit: 'w', cases: '-' },
 };
 
 /** Collections without a site field that a site-bound principal may still read (site names, departments). */

@@ -1,4 +1,6 @@
 import { canonicalJson } from '../audit/chain.ts';
+import { CaseDoc } from '../cases/case-doc.ts';
+import { resolveCaseConflict } from '../cases/case-merge.ts';
 import type { CollectionName } from '../collections.ts';
 import { COLLECTIONS } from '../collections.ts';
 
@@ -15,6 +17,10 @@ import { COLLECTIONS } from '../collections.ts';
  *    yet) the write applies. Otherwise someone else changed the document meanwhile: the master stays,
  *    the replica is told the master state, and the losing edit is recorded as a conflict item for HR, so an
  *    edit is never silently lost. A write that equals the master already is a no-op, not a conflict.
+ *  - 'merge' collections (cases): when the replica's assumption is stale, the server merges the two versions
+ *    item by item (resolveCaseConflict: evidence, notices, approvals and overrides are unions, the latest
+ *    decision per step wins, a closed case stays closed), stores the merge and answers with it, so the
+ *    replica adopts the merged case. Cases are never deleted (cancel_case closes them).
  *
  * Documents compare by content: canonical JSON without RxDB metadata (`_rev`, `_meta`, ...), with
  * `_deleted` included and defaulting to false.
@@ -23,6 +29,8 @@ export type PushDecision =
   | { kind: 'write' }
   | { kind: 'unchanged' }
   | { kind: 'conflict'; recordLosingVersion: boolean }
+  /** Store `doc` (both versions merged) and answer the replica with it. */
+  | { kind: 'merge'; doc: SyncDoc }
   | { kind: 'reject'; message: string };
 
 export type SyncDoc = { id: string; _deleted?: boolean; [field: string]: unknown };
@@ -37,10 +45,32 @@ export function decidePush(
     if (!master) return { kind: 'write' };
     return sameContent(master, incoming) ? { kind: 'unchanged' } : { kind: 'conflict', recordLosingVersion: false };
   }
+  if (COLLECTIONS[collection].conflict === 'merge' && incoming._deleted) return { kind: 'reject', message: `${collection} cannot be deleted: cancel or close them instead` };
   if (!master) return { kind: 'write' };
   if (sameContent(master, incoming)) return { kind: 'unchanged' };
   if (assumed && sameContent(master, assumed)) return { kind: 'write' };
+  if (COLLECTIONS[collection].conflict === 'merge') return mergeDecision(master, incoming);
   return { kind: 'conflict', recordLosingVersion: true };
+}
+
+/** Merges two versions of a case; a master that is not a valid case (never written by this server) keeps
+ *  the keep-both rule rather than being guessed at. */
+function mergeDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
+  const m = CaseDoc.safeParse(withoutDeleted(master));
+  const i = CaseDoc.safeParse(withoutDeleted(incoming));
+  if (!m.success || !i.success) return { kind: 'conflict', recordLosingVersion: true };
+  const merged = resolveCaseConflict({ master: m.data, incoming: i.data });
+  const doc: SyncDoc = { ...merged, _deleted: false };
+  // Merging puts lists in a canonical order, so "nothing new from the replica" is judged against the
+  // master merged with itself (merging is idempotent), not the master as stored.
+  const masterCanonical: SyncDoc = { ...resolveCaseConflict({ master: m.data, incoming: m.data }), _deleted: false };
+  return sameContent(doc, masterCanonical) ? { kind: 'conflict', recordLosingVersion: false } : { kind: 'merge', doc };
+}
+
+function withoutDeleted(doc: SyncDoc): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!k.startsWith('_')) out[k] = v;
+  return out;
 }
 
 /** The document without replication metadata, `_deleted` made explicit. */

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { verifyAuditChain } from '#shared/audit/chain';
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { whatIsMissing } from '#shared/cases/case-engine';
+import { demoFactory } from '#shared/demo/factory';
+import { AuditEvent } from '#shared/schemas/audit';
+import { instantOf } from '#shared/time';
+import { saveEmployee } from '../../../src-renderer/db/employees.ts';
+import type { RenshiDatabase } from '../../../src-renderer/db/database.ts';
+import { applyCaseEvent, listCases, openCaseRecord, revokeWorkAccount, viewCase, type CaseWriteContext } from '../../../src-renderer/features/cases/case-repository.ts';
+import { openTestDb } from '../db/helpers.ts';
+
+const open: RenshiDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.close()));
+});
+
+let clock = instantOf('2026-03-02 09:00');
+async function setup(actor = 'hr-wang') {
+  const t = await openTestDb();
+  open.push(t.db);
+  const ctx: CaseWriteContext = { ...t.ctx, actor, roles: ['hr', 'hr-manager'], now: () => clock };
+  return { ...t, ctx };
+}
+
+async function auditOf(db: RenshiDatabase) {
+  return (await db.audit.find().exec()).map((d) => AuditEvent.parse(d.toMutableJSON()));
+}
+
+describe('case repository on a real local database', () => {
+  test('offboarding: blocked by the open checklist, then completed; every write audited in one chain', async () => {
+    const { ctx, db } = await setup();
+    const template = builtInTemplate('offboarding');
+    const opened = await openCaseRecord(ctx, template, { id: 'case-1', subjectEmployeeId: 'emp-1', siteId: 's1' });
+    expect(opened.ok).toBe(true);
+    expect((await applyCaseEvent(ctx, 'case-1', { type: 'record_termination_date', id: 'f1', date: '2026-03-02' })).ok).toBe(true);
+    expect((await applyCaseEvent(ctx, 'case-1', { type: 'complete_step', stepId: 'termination-date' })).ok).toBe(true);
+
+    const refused = await applyCaseEvent(ctx, 'case-1', { type: 'complete_step', stepId: 'handover-documents' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.reasons).toContainEqual({ code: 'checklist-open', stepId: 'handover-documents', itemIds: ['work-files', 'contracts-originals'] });
+
+    for (const itemId of ['work-files', 'contracts-originals']) {
+      expect((await applyCaseEvent(ctx, 'case-1', { type: 'check_item', stepId: 'handover-documents', itemId, done: true })).ok).toBe(true);
+    }
+    const done = await applyCaseEvent(ctx, 'case-1', { type: 'complete_step', stepId: 'handover-documents' });
+    expect(done.ok).toBe(true);
+
+    // The stored document is what the engine returned, and survives a re-read.
+    const stored = await viewCase(ctx, 'case-1');
+    expect(stored?.steps.find((s) => s.id === 'handover-documents')?.state).toBe('done');
+    expect(whatIsMissing(stored!, template, clock).some((m) => m.stepId === 'handover-documents')).toBe(false);
+
+    const audit = await auditOf(db);
+    // open, termination date, step, 2 checks, step: six writes (the refusal wrote nothing)
+    expect(audit.filter((e) => e.docId === 'case-1').map((e) => e.action)).toEqual(['create', 'update', 'update', 'update', 'update', 'update']);
+    expect(await verifyAuditChain(audit, null)).toBeNull();
+  });
+
+  test('an HR override is stored with its reason and audited as a flagged override', async () => {
+    const { ctx, db } = await setup();
+    await openCaseRecord(ctx, builtInTemplate('offboarding'), { id: 'case-2', subjectEmployeeId: 'emp-1', siteId: 's1' });
+    const noReason = await applyCaseEvent(ctx, 'case-2', { type: 'override_step', stepId: 'termination-date', reason: '  ' });
+    expect(noReason.ok).toBe(false);
+    const r = await applyCaseEvent(ctx, 'case-2', { type: 'override_step', stepId: 'termination-date', reason: '员工已书面确认' });
+    expect(r.ok).toBe(true);
+    const doc = await viewCase(ctx, 'case-2');
+    expect(doc?.overrides).toHaveLength(1);
+    expect(doc?.overrides[0]?.reason).toBe('员工已书面确认');
+    expect((await auditOf(db)).some((e) => e.docId === 'case-2' && e.action === 'override')).toBe(true);
+  });
+
+  test('holding final wages is refused with the wage-hold warning and nothing is written', async () => {
+    const { ctx, db } = await setup();
+    await openCaseRecord(ctx, builtInTemplate('offboarding'), { id: 'case-3', subjectEmployeeId: 'emp-1', siteId: 's1' });
+    await applyCaseEvent(ctx, 'case-3', { type: 'record_termination_date', id: 'f1', date: '2026-03-02' });
+    const before = (await auditOf(db)).length;
+    const r = await applyCaseEvent(ctx, 'case-3', { type: 'hold_final_wages', reason: '交接未完成' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reasons[0]).toMatchObject({ code: 'final-wages-never-held', warning: { dueDate: '2026-03-02', severity: 'error' } });
+    expect((await auditOf(db)).length).toBe(before);
+  });
+
+  test('restricted cases: refused without access, every view audited', async () => {
+    const { ctx, db } = await setup('hr-wang');
+    const opened = await openCaseRecord(ctx, builtInTemplate('sensitive-event'), { id: 'case-4', subjectEmployeeId: 'emp-1', siteId: 's1', categoryCode: builtInTemplate('sensitive-event').categories[0]!.code });
+    expect(opened.ok).toBe(true);
+    await viewCase(ctx, 'case-4');
+    await viewCase(ctx, 'case-4');
+    const other = { ...ctx, actor: 'hr-li' };
+    await expect(viewCase(other, 'case-4')).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await listCases(other)).map((c) => c.id)).toEqual([]);
+    expect((await listCases(ctx)).map((c) => c.id)).toEqual(['case-4']);
+    const views = (await auditOf(db)).filter((e) => e.docId === 'case-4' && e.action === 'view');
+    expect(views.map((e) => e.actor)).toEqual(['hr-wang', 'hr-wang']);
+    // A user without access cannot change it either.
+    const r = await applyCaseEvent(other, 'case-4', { type: 'add_evidence', evidence: { id: 'e1', kind: 'interview', description: '谈话' } });
+    expect(r.ok).toBe(false);
+  });
+
+  test('revoking a work account checks the item and marks the employee account with who and when', async () => {
+    const { ctx, db } = await setup();
+    const company = demoFactory({ employees: 1 });
+    const { id: _i, updatedAt: _u, ...input } = company.employees[0]!;
+    const emp = await saveEmployee(ctx, { ...input, workAccounts: [{ kind: 'wecom', account: 'li.wei', revokedAt: null, revokedBy: null }, { kind: 'email', account: 'li@x.cn', revokedAt: null, revokedBy: null }] });
+    await openCaseRecord(ctx, builtInTemplate('offboarding'), { id: 'case-5', subjectEmployeeId: emp.id, siteId: emp.siteId });
+    clock += 60_000;
+    const r = await revokeWorkAccount(ctx, 'case-5', { stepId: 'revoke-accounts', itemId: 'wecom', kind: 'wecom' });
+    expect(r.ok).toBe(true);
+    const item = (await viewCase(ctx, 'case-5'))!.checklist.find((c) => c.id === 'revoke-accounts/wecom');
+    expect(item).toMatchObject({ done: true, by: 'hr-wang', at: clock });
+    const after = (await db.employees.findOne(emp.id).exec())!.toMutableJSON();
+    expect(after.workAccounts).toEqual([
+      { kind: 'wecom', account: 'li.wei', revokedAt: clock, revokedBy: 'hr-wang' },
+      { kind: 'email', account: 'li@x.cn', revokedAt: null, revokedBy: null },
+    ]);
+  });
+
+  test('concurrent events on one case are all kept', async () => {
+    const { ctx } = await setup();
+    await openCaseRecord(ctx, builtInTemplate('offboarding'), { id: 'case-6', subjectEmployeeId: 'emp-1', siteId: 's1' });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((k) => applyCaseEvent(ctx, 'case-6', { type: 'add_evidence', evidence: { id: `ev-${k}`, kind: 'note', description: k } })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect((await viewCase(ctx, 'case-6'))!.evidence.map((e) => e.id).sort()).toEqual(['ev-a', 'ev-b', 'ev-c', 'ev-d']);
+  });
+});

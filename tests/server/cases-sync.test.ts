@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { CaseDoc } from '#shared/cases/case-doc';
+import { openCase, transition, type CaseEventInput } from '#shared/cases/case-engine';
+import { decidePush } from '#shared/sync/conflicts';
+import { accessFor } from '#shared/sync/auth';
+import { ADMIN, Api, login, startTestServer } from './support/backends.ts';
+import { row } from './support/fixtures.ts';
+
+const template = builtInTemplate('offboarding');
+const hr = { id: 'hr-wang', roles: ['hr' as const] };
+const T0 = Date.UTC(2026, 2, 2, 1);
+
+function opened(id: string): CaseDoc {
+  const r = openCase(template, { id, subjectEmployeeId: 'emp-1', siteId: 's1' }, { now: T0, actor: hr });
+  if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+  return r.doc;
+}
+function apply(doc: CaseDoc, event: CaseEventInput, at: number, actor = hr): CaseDoc {
+  const r = transition(doc, template, event, { now: at, actor });
+  if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+  return r.doc;
+}
+const ev = (id: string): CaseEventInput => ({ type: 'add_evidence', evidence: { id, kind: 'note', description: id } });
+
+describe('cases: the merge conflict rule', () => {
+  test('a stale edit merges item by item instead of conflicting', () => {
+    const base = opened('c1');
+    const a = apply(base, ev('from-a'), T0 + 1000);
+    const b = apply(base, ev('from-b'), T0 + 2000, { id: 'hr-li', roles: ['hr'] });
+    const d = decidePush('cases', { master: a, assumed: base, incoming: b });
+    expect(d.kind).toBe('merge');
+    if (d.kind === 'merge') expect((d.doc.evidence as { id: string }[]).map((e) => e.id).sort()).toEqual(['from-a', 'from-b']);
+    // Nothing new on the incoming side: the replica is told the master, nothing is recorded.
+    expect(decidePush('cases', { master: a, assumed: null, incoming: base })).toEqual({ kind: 'conflict', recordLosingVersion: false });
+    expect(decidePush('cases', { master: a, assumed: a, incoming: { ...a, _deleted: true } }).kind).toBe('reject');
+  });
+
+  test('only HR and admins replicate cases', () => {
+    expect(accessFor('hr', null, 'cases')).toEqual({ read: true, write: true });
+    expect(accessFor('terminal', 's1', 'cases')).toEqual({ read: false, write: false });
+    expect(accessFor('site_admin', 's1', 'cases')).toEqual({ read: false, write: false });
+  });
+});
+
+describe('cases through the sync server (PGlite)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let admin: Api;
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    admin = await login(server.url, ADMIN.username, ADMIN.password);
+  });
+  afterAll(async () => server?.close());
+
+  test('two offline edits of one case both survive; the second writer is answered with the merge', async () => {
+    const base = opened('c-sync');
+    expect((await admin.push('cases', [row(base)])).body).toEqual({ conflicts: [], rejections: [], auditBreaks: [] });
+    const a = apply(base, { type: 'record_termination_date', id: 'f1', date: '2026-03-02' }, T0 + 1000);
+    const b = apply(apply(base, ev('ev-b'), T0 + 2000), { type: 'check_item', stepId: 'return-equipment', itemId: 'laptop', done: true }, T0 + 3000);
+    expect((await admin.push('cases', [row(a, base)])).body.conflicts).toEqual([]);
+    const second = await admin.push('cases', [row(b, base)]);
+    expect(second.status).toBe(200);
+    expect(second.body.rejections).toEqual([]);
+    expect(second.body.conflicts).toHaveLength(1);
+    const answered = CaseDoc.parse(Object.fromEntries(Object.entries(second.body.conflicts[0]).filter(([k]) => !k.startsWith('_'))));
+    expect(answered.facts.map((f) => f.id)).toEqual(['f1']);
+    expect(answered.evidence.map((e) => e.id)).toEqual(['ev-b']);
+    expect(answered.checklist.find((c) => c.id === 'return-equipment/laptop')?.done).toBe(true);
+
+    const pulled = (await admin.pull('cases', 'limit=100')).body.documents.find((d: { id: string }) => d.id === 'c-sync');
+    expect(pulled.facts).toHaveLength(1);
+    expect(pulled.evidence).toHaveLength(1);
+    // No conflict item for HR: the merge needs no decision.
+    const conflicts = await admin.get('/conflicts?status=open');
+    if (conflicts.status === 200) expect(JSON.stringify(conflicts.body)).not.toContain('c-sync');
+  });
+
+  test('an invalid case is rejected with its reason', async () => {
+    const bad = { ...opened('c-bad'), status: 'half-done' };
+    const res = await admin.push('cases', [row(bad)]);
+    expect(res.body.rejections).toEqual([expect.objectContaining({ id: 'c-bad', code: 'validation-failed' })]);
+  });
+});
