@@ -55,14 +55,22 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
   }
 
   return {
-    async pull({ principal, collection, checkpoint, limit }: { principal: Principal; collection: CollectionName; checkpoint: SyncCheckpoint | null; limit: number }): Promise<PullResponse> {
+    /** A pull page as the JSON text of a PullResponse. */
+    async pull({ principal, collection, checkpoint, limit }: { principal: Principal; collection: CollectionName; checkpoint: SyncCheckpoint | null; limit: number }): Promise<string> {
       requireAccess(principal, collection, 'read');
-      const docs = await repo.since(db, collection, checkpoint?.serverSeq ?? 0, limit, siteFilter(principal, collection));
-      const last = docs[docs.length - 1];
-      return {
-        documents: docs.map((d) => maskFor(principal, collection, d.doc)),
-        checkpoint: last ? { id: last.doc.id, serverSeq: last.serverSeq } : checkpoint,
-      };
+      const after = checkpoint?.serverSeq ?? 0;
+      const site = siteFilter(principal, collection);
+      if (isMasked(principal, collection)) {
+        const docs = await repo.since(db, collection, after, limit, site);
+        const last = docs[docs.length - 1];
+        const page: PullResponse = {
+          documents: docs.map((d) => maskFor(principal, collection, d.doc)),
+          checkpoint: last ? { id: last.doc.id, serverSeq: last.serverSeq } : checkpoint,
+        };
+        return JSON.stringify(page);
+      }
+      const { docs, last } = await repo.sinceAsJson(db, collection, after, limit, site);
+      return `{"documents":[${docs.join(',')}],"checkpoint":${JSON.stringify(last ?? checkpoint)}}`;
     },
 
     async push({ principal, collection, rows }: { principal: Principal; collection: CollectionName; rows: PushRequest }): Promise<PushResponse> {
