@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import type { ReportContent, ReportTable } from '#shared/evidence/report-content';
+
+/**
+ * Lays the report out as an A4 PDF. The Chinese font (Noto Sans SC, SIL OFL) comes from an npm package so
+ * the app never depends on fonts installed on the machine; pdfkit embeds only the glyphs used (a subset),
+ * so a report stays a few hundred KB. Tables wrap their cells and break across pages, repeating the header.
+ */
+const require = createRequire(import.meta.url);
+export const REPORT_FONT_PATH = require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
+const BOLD_FONT_PATH = require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf');
+
+const MARGIN = 48;
+const BODY = 9;
+const CELL_PAD = 3;
+
+export async function renderReportPdf(content: ReportContent, createdAt: number): Promise<Uint8Array> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN + 12, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    info: { Title: content.title, Author: 'Renshi 人事', Subject: content.subtitle, CreationDate: new Date(createdAt), ModDate: new Date(createdAt) },
+    lang: 'zh-CN',
+  });
+  doc.registerFont('body', REPORT_FONT_PATH);
+  doc.registerFont('bold', BOLD_FONT_PATH);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - MARGIN * 2;
+  doc.font('bold').fontSize(18).text(content.title, { align: 'center' });
+  doc.moveDown(0.3);
+  doc.font('body').fontSize(10).fillColor('#444').text(content.subtitle, { align: 'center' }).fillColor('black');
+  doc.moveDown(1);
+
+  for (const s of content.sections) {
+    ensureSpace(doc, 60);
+    doc.font('bold').fontSize(12).text(s.title, MARGIN, doc.y, { width });
+    doc.moveDown(0.3);
+    doc.font('body').fontSize(BODY);
+    for (const p of s.paragraphs) {
+      doc.text(p, MARGIN, doc.y, { width, lineGap: 2 });
+      doc.moveDown(0.25);
+    }
+    if (s.table && s.table.rows.length) drawTable(doc, s.table, width);
+    else if (s.table && s.empty) doc.fillColor('#666').text(s.empty, MARGIN, doc.y, { width }).fillColor('black');
+    doc.moveDown(0.8);
+  }
+
+  // Page numbers and footer on every page, written last so the total is known.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Text below the bottom margin would make pdfkit start a new page: lift the margin while writing it.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('body').fontSize(8).fillColor('#666');
+    doc.text(`${content.footer}　第 ${i + 1} / ${range.count} 页`, MARGIN, doc.page.height - MARGIN + 4, { width, align: 'center', lineBreak: false });
+    doc.fillColor('black');
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  await done;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function ensureSpace(doc: PDFKit.PDFDocument, needed: number): void {
+  if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
+}
+
+function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): void {
+  const total = table.columns.reduce((a, c) => a + c.weight, 0);
+  const widths = table.columns.map((c) => (c.weight / total) * width);
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+
+  const rowHeight = (cells: string[], font: string) => {
+    doc.font(font).fontSize(BODY);
+    return Math.max(...cells.map((cell, i) => doc.heightOfString(cell || ' ', { width: widths[i]! - CELL_PAD * 2 }))) + CELL_PAD * 2;
+  };
+  const drawRow = (cells: string[], font: string, shade: boolean) => {
+    const h = rowHeight(cells, font);
+    const y = doc.y;
+    if (shade) doc.rect(MARGIN, y, width, h).fill('#eef1f5').fillColor('black');
+    let x = MARGIN;
+    doc.font(font).fontSize(BODY);
+    cells.forEach((cell, i) => {
+      doc.text(cell || ' ', x + CELL_PAD, y + CELL_PAD, { width: widths[i]! - CELL_PAD * 2 });
+      x += widths[i]!;
+    });
+    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).lineWidth(0.4).strokeColor('#bbb').stroke().strokeColor('black');
+    doc.x = MARGIN;
+    doc.y = y + h;
+  };
+  const header = table.columns.map((c) => c.header);
+  ensureSpace(doc, rowHeight(header, 'bold') + 20);
+  drawRow(header, 'bold', true);
+  for (const row of table.rows) {
+    if (doc.y + rowHeight(row, 'body') > bottom()) {
+      doc.addPage();
+      drawRow(header, 'bold', true);
+    }
+    drawRow(row, 'body', false);
+  }
+}

@@ -1,0 +1,199 @@
+import { citedArticles } from '../cases/case-template.ts';
+import { lawArticle } from '../law/law-search.ts';
+import { verifySignature } from '../signature/signed-document.ts';
+import { localDateTimeOf } from '../time.ts';
+import type { EvidenceBundleInput, RecordFileOut } from './bundle-contents.ts';
+import { sha256HexBytes } from './bundle-manifest.ts';
+
+/**
+ * The PDF report's content as plain data (Simplified Chinese, times in Shanghai wall time), so what the
+ * report says is decided and tested here and the PDF writer only lays it out. The report is a reading aid:
+ * the JSON records and their hashes are the evidence, and the report says so.
+ */
+export type ReportTable = { columns: { header: string; weight: number }[]; rows: string[][] };
+export type ReportSection = { title: string; paragraphs: string[]; table: ReportTable | null; empty: string | null };
+export type ReportContent = { title: string; subtitle: string; sections: ReportSection[]; footer: string };
+
+const STEP_STATE_ZH: Record<string, string> = { pending: '待前序步骤', blocked: '缺少条件', ready: '可完成', done: '已完成', skipped: '已跳过', overridden: '已强制通过（需审计）' };
+const STATUS_ZH: Record<string, string> = { open: '处理中', completed: '已结案', cancelled: '已撤销' };
+const RECIPIENT_ZH: Record<string, string> = { subject: '本人', relative: '亲属', union: '工会', public: '公告' };
+const EVENT_ZH: Record<string, string> = {
+  opened: '立案', add_participant: '添加参与人', add_evidence: '添加证据', record_notice: '发出通知', notice_delivery: '送达',
+  approve: '审批', add_checklist_item: '添加清单项', check_item: '清单勾选', record_termination_date: '记录解除日期',
+  record_deduction: '记录扣款', complete_step: '完成步骤', skip_step: '跳过步骤', override_step: '强制通过步骤',
+  grant_access: '授权查看', revoke_access: '撤销查看权限', close_case: '结案', cancel_case: '撤销案件',
+};
+const ACTION_ZH: Record<string, string> = { create: '创建', update: '修改', delete: '删除', import: '导入', view: '查看', override: '强制通过', export: '导出' };
+
+const t = (ms: number | null | undefined) => (typeof ms === 'number' ? localDateTimeOf(ms) : '—');
+const section = (title: string, paragraphs: string[], table: ReportTable | null = null, empty: string | null = null): ReportSection => ({ title, paragraphs, table, empty });
+
+/** Timestamp-like fields of a delivery record (any `…At` number, at any depth), for the receipts table. */
+function timestampsOf(value: unknown, path: string, out: [string, number][]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => timestampsOf(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const p = path ? `${path}.${k}` : k;
+      if (/At$/.test(k) && typeof v === 'number' && Number.isFinite(v)) out.push([p, v]);
+      else timestampsOf(v, p, out);
+    }
+  }
+}
+
+export async function buildReportContent(input: EvidenceBundleInput, recordFiles: RecordFileOut[]): Promise<ReportContent> {
+  const { caseDoc: c, template } = input;
+  const stepTitle = (id: string | null) => (id ? (template.steps.find((s) => s.id === id)?.title.zh ?? id) : '—');
+  const evidenceLabel = (kind: string) => {
+    for (const s of template.steps) for (const e of s.evidence) if (e.kind === kind) return e.label.zh;
+    return kind;
+  };
+  const noticeLabel = (kind: string) => {
+    for (const s of template.steps) for (const n of s.notices) if (n.kind === kind) return n.label.zh;
+    return kind;
+  };
+  const subject = c.participants.find((p) => p.role === 'subject');
+  const sections: ReportSection[] = [];
+
+  sections.push(
+    section('一、案件概要', [
+      `案件编号：${c.id}`,
+      `案件类型：${template.name.zh}（模板 ${template.id} 第 ${c.templateVersion} 版）`,
+      `当事员工：${subject ? `${subject.name}（${subject.personId}）` : c.subjectEmployeeId}`,
+      `所属场所：${c.siteId}${c.categoryCode ? `　类别代码：${c.categoryCode}` : ''}${c.originCaseId ? `　源案件：${c.originCaseId}` : ''}`,
+      `状态：${STATUS_ZH[c.status] ?? c.status}${c.outcome ? `　结果：${c.outcome}` : ''}${c.closedAt ? `　结案：${t(c.closedAt)}（${c.closedBy ?? '—'}）` : ''}`,
+      `立案：${t(c.createdAt)}（${c.createdBy}）　最后更新：${t(c.updatedAt)}`,
+      `导出：${t(input.exportedAt)}（${input.exportedBy}）`,
+      ...(template.internalStatus && template.statusNote ? [`说明：${template.statusNote.zh}`] : []),
+    ]),
+  );
+
+  const articles = citedArticles(template).map((id) => lawArticle(id));
+  sections.push(
+    section(
+      '二、案件模板与引用法条',
+      [
+        template.description.zh,
+        ...articles.filter((a) => a !== undefined).map((a) => `【${a.lawShort} ${a.articleLabel}】${a.title}${a.textKind === 'summary' ? '（摘要，非条文原文）' : ''}：${a.text}`),
+        '以上法条摘录仅供参考，不构成法律意见。',
+      ],
+    ),
+  );
+
+  sections.push(
+    section('三、时间线', [], {
+      columns: [{ header: '时间', weight: 2.2 }, { header: '操作人', weight: 1.4 }, { header: '事项', weight: 1.6 }, { header: '步骤', weight: 2 }, { header: '内容', weight: 4 }],
+      rows: [...c.timeline].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)).map((e) => [t(e.at), e.by, `${EVENT_ZH[e.type] ?? e.type}${e.flagged ? '【审计标记】' : ''}`, stepTitle(e.stepId), e.detail]),
+    }, '无记录'),
+  );
+
+  sections.push(
+    section('四、步骤及决定', c.overrides.length ? [] : ['本案无强制通过的步骤。'], {
+      columns: [{ header: '步骤', weight: 3 }, { header: '状态', weight: 2 }, { header: '决定人', weight: 1.5 }, { header: '时间', weight: 2.2 }, { header: '备注/理由', weight: 3.5 }],
+      rows: c.steps.map((s) => [stepTitle(s.id), STEP_STATE_ZH[s.state] ?? s.state, s.decidedBy ?? '—', t(s.decidedAt), s.note]),
+    }),
+  );
+  if (c.overrides.length) {
+    sections.push(
+      section('　强制通过记录（已标记审计）', [], {
+        columns: [{ header: '步骤', weight: 3 }, { header: '操作人', weight: 1.5 }, { header: '时间', weight: 2.2 }, { header: '理由', weight: 5 }],
+        rows: c.overrides.map((o) => [stepTitle(o.stepId), o.by, t(o.at), o.reason]),
+      }),
+    );
+  }
+  if (c.approvals.length) {
+    sections.push(
+      section('　审批', [], {
+        columns: [{ header: '步骤', weight: 3 }, { header: '角色', weight: 1.5 }, { header: '决定', weight: 1.2 }, { header: '审批人', weight: 1.5 }, { header: '时间', weight: 2.2 }, { header: '意见', weight: 3 }],
+        rows: c.approvals.map((a) => [stepTitle(a.stepId), a.role, a.decision === 'approved' ? '同意' : '不同意', a.by, t(a.at), a.note]),
+      }),
+    );
+  }
+
+  sections.push(
+    section('五、证据清单', ['“文件SHA-256”为所附文件的哈希；证据条目本身的哈希见 records/evidence.json。'], {
+      columns: [{ header: '编号', weight: 1.4 }, { header: '证据类型', weight: 2.6 }, { header: '说明', weight: 3 }, { header: '添加', weight: 2.4 }, { header: '文件SHA-256', weight: 3.2 }],
+      rows: c.evidence.map((e) => [e.id, evidenceLabel(e.kind), [e.description, e.notes].filter(Boolean).join('；'), `${e.addedBy} ${t(e.addedAt)}`, e.document?.sha256 ?? (e.document?.ref ? `引用 ${e.document.ref}` : '—')]),
+    }, '无证据'),
+  );
+
+  const receipts: string[][] = [];
+  for (const d of input.deliveries) {
+    const stamps: [string, number][] = [];
+    timestampsOf(d, '', stamps);
+    for (const [field, at] of stamps) receipts.push([d.id, field, t(at)]);
+  }
+  sections.push(
+    section('六、通知与送达', [], {
+      columns: [{ header: '通知', weight: 2.4 }, { header: '对象', weight: 1 }, { header: '渠道', weight: 1.2 }, { header: '发出', weight: 2.2 }, { header: '送达', weight: 2.2 }, { header: '确认', weight: 2.2 }, { header: '送达记录', weight: 1.6 }],
+      rows: c.notices.map((n) => [noticeLabel(n.kind), RECIPIENT_ZH[n.recipient] ?? n.recipient, n.channel, t(n.sentAt), t(n.deliveredAt), t(n.acknowledgedAt), n.deliveryRecordId]),
+    }, '无通知'),
+  );
+  sections.push(
+    section('　送达回执时间', [], { columns: [{ header: '送达记录', weight: 2 }, { header: '字段', weight: 4 }, { header: '时间', weight: 2.5 }], rows: receipts }, '无送达记录'),
+  );
+
+  const sigRows: string[][] = [];
+  for (const s of input.signatures) {
+    const v = await verifySignature(s.document, s.record, s.signatureImage);
+    const r = s.record as { id?: string; signer?: { name?: string }; signedAt?: number; authMethod?: string; documentHash?: string };
+    sigRows.push([s.title || String(r.id ?? ''), r.signer?.name ?? '—', t(r.signedAt), r.authMethod ?? '—', v.status === 'verified' ? '验证通过' : `验证失败：${v.changes.map((x) => x.part).join('、')}`, r.documentHash ?? '—']);
+  }
+  sections.push(
+    section('七、电子签名', ['验证方法：按规范JSON重新计算文档哈希与签名记录哈希（电子签名法第十三条）。'], {
+      columns: [{ header: '文件', weight: 2.6 }, { header: '签署人', weight: 1.2 }, { header: '签署时间', weight: 2.2 }, { header: '认证方式', weight: 1.3 }, { header: '验证', weight: 1.6 }, { header: '文档SHA-256', weight: 3.5 }],
+      rows: sigRows,
+    }, '无电子签名'),
+  );
+
+  const auditRows: string[][] = [];
+  let otherEvents = 0;
+  for (const run of input.auditRuns) {
+    const mine = new Set(run.caseEventIds);
+    for (const e of run.events) {
+      if (!mine.has(e.id)) {
+        otherEvents++;
+        continue;
+      }
+      auditRows.push([`${e.replicaId}#${e.seq}`, t(e.at), e.actor, ACTION_ZH[e.action] ?? e.action, `${e.collectionName}/${e.docId}`, e.summary, e.hash.slice(0, 16)]);
+    }
+  }
+  sections.push(
+    section(
+      '八、审计事件',
+      [
+        `审计事件按终端逐条哈希链接；本包含 ${input.auditRuns.length} 段链、与本案有关的事件 ${auditRows.length} 条${otherEvents ? `，另含 ${otherEvents} 条其他事件仅用于验证链的连续性` : ''}。`,
+      ],
+      {
+        columns: [{ header: '终端#序号', weight: 2 }, { header: '时间', weight: 2.2 }, { header: '操作人', weight: 1.3 }, { header: '动作', weight: 1 }, { header: '对象', weight: 2.4 }, { header: '摘要', weight: 2.6 }, { header: '哈希(前16位)', weight: 2 }],
+        rows: auditRows,
+      },
+      '无审计事件',
+    ),
+  );
+
+  if (input.punches.length) {
+    sections.push(
+      section('九、原始打卡记录', [`共 ${input.punches.length} 条，按设备原样保存（设备本地时间一并列出）。`], {
+        columns: [{ header: '设备', weight: 2 }, { header: '工号(PIN)', weight: 1.2 }, { header: '时间', weight: 2.2 }, { header: '设备时间', weight: 2.2 }, { header: '来源', weight: 1.4 }, { header: '接收', weight: 2.2 }],
+        rows: [...input.punches].sort((a, b) => a.at - b.at).map((p) => [p.deviceSerial, p.pin, t(p.at), p.deviceLocalTime, p.source, t(p.receivedAt)]),
+      }),
+    );
+  }
+
+  const fileRows: string[][] = [];
+  for (const f of recordFiles) fileRows.push([f.path, f.description, await sha256HexBytes(new TextEncoder().encode(f.text))]);
+  sections.push(
+    section(
+      `${input.punches.length ? '十' : '九'}、原始记录文件`,
+      ['本报告仅为阅读辅助；证据以随附的原始JSON记录为准。每个文件及每条记录均附SHA-256，可用 npm run verify-bundle 或任意SHA-256工具核验，全部文件的哈希列于 manifest.json。'],
+      { columns: [{ header: '文件', weight: 2.6 }, { header: '内容', weight: 3 }, { header: 'SHA-256', weight: 5 }], rows: fileRows },
+    ),
+  );
+
+  return {
+    title: `证据包报告：${template.name.zh}`,
+    subtitle: `案件 ${c.id}　导出于 ${t(input.exportedAt)}（北京时间）`,
+    sections,
+    footer: `人事 Renshi 证据包 · 案件 ${c.id}`,
+  };
+}
