@@ -68,7 +68,18 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
   alertWatcher.start();
 
   return {
-    handlers: { ...app, ...deviceHandlers, ...sync, punchesAck: async (input) => relay.ack(input) },
+    handlers: {
+      ...app,
+      ...deviceHandlers,
+      ...sync,
+      punchesAck: async (input) => relay.ack(input),
+      evidenceExport: async (input) => {
+        // Imported lazily: pdfkit and the font load only when someone exports a bundle.
+        const { writeEvidenceBundle } = await import('../evidence/bundle-writer.ts');
+        const b = await writeEvidenceBundle(input);
+        return { fileName: b.fileName, bytesBase64: Buffer.from(b.bytes).toString('base64'), manifestHash: b.manifest.manifestHash };
+      },
+    },
     async close() {
       await alertWatcher.stop();
       await closeDevices();
