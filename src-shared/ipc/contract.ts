@@ -65,13 +65,13 @@ export const appContract = {
     output: SyncSession,
   },
   syncLogout: { input: Empty, output: SyncSession },
-  /** The UI confirms it stored a batch of device punches (see the `devicePunches` event). */
   /** Writes a case's evidence bundle (one zip: PDF report, raw records with hashes, manifest); the UI saves
    *  the file and records an 'export' audit event carrying `manifestHash`. */
   evidenceExport: {
     input: EvidenceBundleInput,
     output: z.object({ fileName: z.string().min(1), bytesBase64: z.string(), manifestHash: z.string().regex(/^[0-9a-f]{64}$/) }),
   },
+  /** The UI confirms it stored a batch of device punches (see the `devicePunches` event). */
   punchesAck: {
     input: z.object({ batchId: z.string().min(1).max(64), stored: z.number().int().nonnegative(), error: z.string().max(500).nullable().default(null) }),
     output: z.object({ accepted: z.boolean() }),
