@@ -35,6 +35,8 @@ export function normalizeWallTime(text: string): string | null {
   const m = TIME.exec(text.trim());
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  // Terminals cannot hold times outside this range; it also keeps years < 100 away from Date.UTC's 19xx mapping.
+  if (y < 2000 || y > 2099) return null;
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
   if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
   const p = (n: number) => String(n).padStart(2, '0');
