@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, FileButton, Group, List, Paper, Progress, ScrollArea, SimpleGrid, Stack, Switch, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { RenshiError } from '#shared/errors';
 import { IMPORT_COLUMNS, IMPORT_FIELDS, mapEmployeeRows, type ImportField, type ImportResult } from '#shared/import/employees';
 import type { Employee } from '#shared/schemas/employee';
@@ -29,16 +29,33 @@ export function ImportPage() {
   const [lang] = useLanguage();
   const ctx = useWriteContext();
   const org = useOrg();
-  const { employees } = useEmployees();
+  const { employees, loaded: employeesLoaded } = useEmployees();
+  // Rows are checked against departments, sites and existing numbers: wait until all are loaded.
+  const ready = org.loaded && employeesLoaded;
   const [state, setState] = useState<State>({ step: 'pick' });
   const [readError, setReadError] = useState<string | null>(null);
   const [committing, setCommitting] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [onlyErrors, setOnlyErrors] = useState(false);
 
-  const onFile = async (file: File | null) => {
+  // A file chosen before the reference data is loaded waits for it rather than being checked against nothing.
+  const [pending, setPending] = useState<File | null>(null);
+  useEffect(() => {
+    if (pending && ready) {
+      setPending(null);
+      void check(pending);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pending, ready]);
+
+  const onFile = (file: File | null) => {
     if (!file) return;
     setReadError(null);
+    setState({ step: 'reading', fileName: file.name });
+    setPending(file);
+  };
+
+  const check = async (file: File) => {
     setState({ step: 'reading', fileName: file.name });
     try {
       const sheet = await readSpreadsheet(file);
@@ -75,7 +92,7 @@ export function ImportPage() {
   const picker = (label: string, variant: 'filled' | 'default' = 'filled') => (
     <FileButton onChange={onFile} accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" inputProps={{ 'data-testid': 'import-file' } as object}>
       {(props) => (
-        <Button {...props} variant={variant} leftSection={<IconUpload size={16} />} loading={state.step === 'reading'}>
+        <Button {...props} variant={variant} leftSection={<IconUpload size={16} />} loading={state.step === 'reading' || !ready}>
           {label}
         </Button>
       )}
