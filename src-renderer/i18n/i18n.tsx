@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { FieldIssue } from '#shared/import/field-issues';
+import type { FieldIssue, FieldIssueCode } from '#shared/import/field-issues';
 import { translate, type Language, type MessageKey } from './dictionary.ts';
 
 export type { Language, MessageKey } from './dictionary.ts';
@@ -37,6 +37,10 @@ export function useLanguage(): [Language, (lang: Language) => void] {
   const { lang, setLang } = useI18n();
   return [lang, setLang];
 }
+
+// Compile-time guard: every validation code in src-shared has a message in the dictionary.
+const everyIssueCodeIsWorded: `err.${FieldIssueCode}` extends MessageKey ? true : never = true;
+void everyIssueCodeIsWorded;
 
 /** A validation problem (from the form or an import row) in the user's language. */
 export function issueMessage(t: Translate, issue: Pick<FieldIssue, 'code' | 'params'>): string {
