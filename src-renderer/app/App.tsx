@@ -1,7 +1,7 @@
 import { AppShell, Badge, Box, Center, createTheme, Group, Loader, MantineProvider, NavLink, ScrollArea, SegmentedControl, Stack, Text, ThemeIcon } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import './app.css';
-import { IconAlertTriangle, IconBriefcase, IconCalendarTime, IconDeviceDesktop, IconFileImport, IconHierarchy2, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBriefcase, IconMessageSearch, IconCalendarTime, IconDeviceDesktop, IconFileImport, IconHierarchy2, IconSettings, IconUsers } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { SyncStatusBadge } from '../components/sync-status-badge.tsx';
 import { EmployeeDetailPage } from '../features/employees/employee-detail.tsx';
@@ -16,6 +16,7 @@ import { AlertsArea, AlertsNavBadge } from '../features/alerts/alerts-page.tsx';
 import { AlertsProvider, BridgeNotifications } from '../features/alerts/alerts-provider.tsx';
 import { SettingsPage } from '../features/settings/settings-page.tsx';
 import { ConflictsPage } from '../features/conflicts/conflicts-page.tsx';
+import { ChatReviewPage } from '../features/review-chat/chat-review-page.tsx';
 import { I18nProvider, useLanguage, useT, type Language, type MessageKey } from '../i18n/i18n.tsx';
 import { useRenshi } from './context.tsx';
 import { navigate, useRoute, type Route } from './router.ts';
@@ -74,6 +75,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
       { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} />, path: '/attendance' },
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} />, path: '/alerts' },
+      { key: 'chat-review', label: 'nav.chatReview', icon: <IconMessageSearch size={18} stroke={1.6} />, path: '/chat-review' },
       { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
       { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} />, path: '/settings' },
     ],
@@ -169,6 +171,8 @@ function Screen({ route }: { route: Route }) {
       return <AlertsArea segments={route.segments.slice(1)} />;
     case 'settings':
       return <SettingsPage />;
+    case 'chat-review':
+      return <ChatReviewPage />;
     case 'conflicts':
       return <ConflictsPage id={id ?? null} />;
     case 'employees':
