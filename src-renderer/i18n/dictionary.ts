@@ -161,6 +161,7 @@ const zhCN = {
   'audit.override': '人工修正',
   'audit.export': '导出',
   'audit.by': '操作人',
+  'audit.importedFrom': '从文件「{file}」导入',
 
   'org.title': '组织架构',
   'org.subtitle': '厂区与部门，员工档案按此归属',
@@ -507,6 +508,7 @@ const en: Record<MessageKey, string> = {
   'audit.override': 'Overridden',
   'audit.export': 'Exported',
   'audit.by': 'By',
+  'audit.importedFrom': 'Imported from "{file}"',
 
   'org.title': 'Departments & sites',
   'org.subtitle': 'Sites and departments that employees belong to',

@@ -200,6 +200,7 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await byTest('employee-row').first().click();
   await poll(() => byTest('detail-name').textContent()).toBe('王五');
   await poll(() => page.getByText('导入', { exact: true }).isVisible()).toBe(true); // history starts with the import
+  await poll(() => byTest('history-summary').textContent()).toBe('从文件「good.xlsx」导入');
 
   // --- Back to the list: filters are as they were left; sort by hire date both ways
   const order = () => byTest('employee-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-employee-no')));

@@ -247,6 +247,12 @@ function SensitiveSection({ e }: { e: Employee }) {
   );
 }
 
+/** Audit summaries are written in English for the trail; the ones this screen knows read in the UI language. */
+function describeSummary(summary: string, t: ReturnType<typeof useT>): string {
+  const imported = /^imported from (.+)$/.exec(summary);
+  return imported ? t('audit.importedFrom', { file: imported[1]! }) : summary;
+}
+
 /** The record's audit trail, newest first; refetched whenever the record changes. */
 function History({ docId, version }: { docId: string; version: number }) {
   const t = useT();
@@ -276,8 +282,8 @@ function History({ docId, version }: { docId: string; version: number }) {
                 {formatDateTime(ev.at)} · {t('audit.by')} {ev.actor}
               </Text>
               {ev.summary && ev.action !== 'create' && ev.action !== 'update' && (
-                <Text size="xs" c="dimmed">
-                  {ev.summary}
+                <Text size="xs" c="dimmed" data-testid="history-summary">
+                  {describeSummary(ev.summary, t)}
                 </Text>
               )}
             </Timeline.Item>
