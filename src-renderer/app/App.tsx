@@ -17,6 +17,7 @@ import { AlertsProvider, BridgeNotifications } from '../features/alerts/alerts-p
 import { SettingsPage } from '../features/settings/settings-page.tsx';
 import { ConflictsPage } from '../features/conflicts/conflicts-page.tsx';
 import { ChatReviewPage } from '../features/review-chat/chat-review-page.tsx';
+import { CasesArea } from '../features/cases/cases-page.tsx';
 import { I18nProvider, useLanguage, useT, type Language, type MessageKey } from '../i18n/i18n.tsx';
 import { useRenshi } from './context.tsx';
 import { navigate, useRoute, type Route } from './router.ts';
@@ -76,7 +77,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} />, path: '/alerts' },
       { key: 'chat-review', label: 'nav.chatReview', icon: <IconMessageSearch size={18} stroke={1.6} />, path: '/chat-review' },
-      { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} /> },
+      { key: 'cases', label: 'nav.cases', icon: <IconBriefcase size={18} stroke={1.6} />, path: '/cases' },
       { key: 'settings', label: 'nav.settings', icon: <IconSettings size={18} stroke={1.6} />, path: '/settings' },
     ],
   },
@@ -175,6 +176,8 @@ function Screen({ route }: { route: Route }) {
       return <ChatReviewPage />;
     case 'conflicts':
       return <ConflictsPage id={id ?? null} />;
+    case 'cases':
+      return <CasesArea segments={route.segments.slice(1)} query={route.query} />;
     case 'employees':
     case undefined:
       if (id === 'new') return <EmployeeFormPage id={null} />;

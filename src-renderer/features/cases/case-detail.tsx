@@ -1,0 +1,581 @@
+import { Alert, Badge, Box, Button, Checkbox, FileInput, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useMemo, useState } from 'react';
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { CaseDoc, DECIDED, currentFact, type CaseStep } from '#shared/cases/case-doc';
+import { whatIsMissing, type CaseEventInput, type CaseRefusalReason, type StepBlocker } from '#shared/cases/case-engine';
+import { lawArticle } from '#shared/law/law-search';
+import { describeReason } from '#shared/cases/case-messages';
+import { offboardingMoney } from '#shared/cases/case-money';
+import type { CaseTemplate, StepTemplate } from '#shared/cases/case-template';
+import { maxLossDeduction, type WageHoldWarning } from '#shared/cases/termination-pay';
+import { newId } from '#shared/ids';
+import { useRenshi } from '../../app/context.tsx';
+import { navigate } from '../../app/router.ts';
+import { Section } from '../../components/section.tsx';
+import { formatDateTime, formatYuan, today } from '../../components/format.ts';
+import { PageHeader } from '../../components/page-header.tsx';
+import { useObservable } from '../../components/use-observable.ts';
+import { stripMeta } from '../../db/records.ts';
+import { useEmployee } from '../employees/use-employees.ts';
+import { applyCaseEvent, revokeWorkAccount, viewCase } from './case-repository.ts';
+import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
+import { CaseStatusBadge } from './cases-page.tsx';
+import { CitedArticles } from './law-library.tsx';
+
+type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string } | { kind: 'notice' } | { kind: 'close' } | null;
+
+/**
+ * One case: its steps with state and what is missing (blocked steps list their reasons), the evidence,
+ * approvals, checklist, notices, money and timeline, and the law cited. Opening a restricted case is refused
+ * without access and audited as a view (viewCase) before anything is shown.
+ */
+export function CaseDetail({ id }: { id: string }) {
+  const { tr, label, zh } = useTr();
+  const ctx = useCaseContext();
+  const { db } = useRenshi();
+  const [allowed, setAllowed] = useState<boolean | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    viewCase(ctx, id)
+      .then((d) => !cancelled && setAllowed(d !== null))
+      .catch(() => !cancelled && setAllowed(false));
+    return () => {
+      cancelled = true;
+    };
+    // One audited view per opening of the screen, not per re-render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+  const raw = useObservable(() => db.cases.findOne(id).$, [db, id]);
+  const doc = useMemo(() => (raw ? CaseDoc.parse(stripMeta(raw.toMutableJSON() as Record<string, unknown>)) : null), [raw]);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => setNow(Date.now()), [doc]);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [warning, setWarning] = useState<WageHoldWarning | null>(null);
+  const { employee } = useEmployee(doc?.subjectEmployeeId ?? '');
+
+  if (allowed === false) return <Alert m="lg" color="red" data-testid="case-forbidden">{tr('无权查看此案件（受限案件仅对案件相关人员开放）', 'You have no access to this case (restricted to the people on it)')}</Alert>;
+  if (!doc || allowed === null) return <Text p="lg">…</Text>;
+  const template = builtInTemplate(doc.templateId);
+  const missing = new Map(whatIsMissing(doc, template, now).map((m) => [m.stepId, m]));
+  const lang = zh ? 'zh' : 'en';
+
+  async function send(event: CaseEventInput): Promise<boolean> {
+    const r = await applyCaseEvent(ctx, id, event);
+    if (r.ok) {
+      setProblems([]);
+      return true;
+    }
+    const wage = r.reasons.find((x): x is Extract<CaseRefusalReason, { code: 'final-wages-never-held' }> => x.code === 'final-wages-never-held');
+    if (wage) setWarning(wage.warning);
+    setProblems(r.reasons.filter((x) => x !== wage).map((x) => describeReason(x, lang)));
+    return false;
+  }
+
+  const open = doc.status === 'open';
+  const hasMoney = template.steps.some((s) => s.finalWages || s.releasesCompensation);
+  const needsDate = template.steps.some((s) => s.rules.includes('termination-date-recorded') || s.finalWages);
+  const deduction = template.steps.some((s) => s.rules.includes('loss-deduction-within-cap'));
+
+  return (
+    <Box p="lg" data-testid="case-detail">
+      <PageHeader
+        before={
+          <Text size="xs" c="blue" style={{ cursor: 'pointer' }} onClick={() => navigate('/cases')}>
+            ← {tr('全部案件', 'All cases')}
+          </Text>
+        }
+        title={
+          <Group gap="xs">
+            {label(template.name)} · {employee ? `${employee.name}（${employee.employeeNo}）` : doc.subjectEmployeeId} <CaseStatusBadge status={doc.status} />
+          </Group>
+        }
+        subtitle={label(template.description)}
+        actions={
+          open && (
+            <Button variant="default" onClick={() => setDialog({ kind: 'close' })} data-testid="case-close">
+              {tr('办结案件', 'Close case')}
+            </Button>
+          )
+        }
+      />
+      {template.internalStatus && template.statusNote && (
+        <Alert color="yellow" mb="md" data-testid="case-status-note">
+          {label(template.statusNote)}
+        </Alert>
+      )}
+      {problems.length > 0 && (
+        <Alert color="red" mb="md" withCloseButton onClose={() => setProblems([])} data-testid="case-problems">
+          {problems.map((p) => (
+            <Text key={p} size="sm">
+              {p}
+            </Text>
+          ))}
+        </Alert>
+      )}
+      <Stack>
+        {needsDate && open && <TerminationDate doc={doc} onSave={(date) => send({ type: 'record_termination_date', id: newId(), date })} />}
+        {hasMoney && <MoneyPanel doc={doc} template={template} now={now} onHold={() => send({ type: 'hold_final_wages', reason: 'hold requested from the money panel' })} />}
+        {deduction && <DeductionPanel doc={doc} open={open} onSave={(d) => send({ type: 'record_deduction', id: newId(), deduction: d })} />}
+
+        <Section title={tr('步骤', 'Steps')} testId="case-steps">
+          <Stack gap="sm">
+            {template.steps.map((st) => (
+              <StepCard
+                key={st.id}
+                doc={doc}
+                st={st}
+                step={doc.steps.find((s) => s.id === st.id)!}
+                blockers={missing.get(st.id)?.blockers.map((b) => blockerText(b, template, doc, lang)) ?? []}
+                overdueSince={missing.get(st.id)?.overdueSince ?? null}
+                open={open}
+                roles={ctx.roles}
+                send={send}
+                onDialog={setDialog}
+                onRevoke={async (itemId) => {
+                  const r = await revokeWorkAccount(ctx, id, { stepId: st.id, itemId, kind: ['wecom', 'wechat', 'email', 'oa', 'crm'].includes(itemId) ? itemId : null });
+                  if (!r.ok) setProblems(r.reasons.map((x) => describeReason(x, lang)));
+                }}
+                workAccounts={employee?.workAccounts ?? []}
+              />
+            ))}
+          </Stack>
+        </Section>
+
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Section
+            title={tr('通知与送达', 'Notices and delivery')}
+            testId="case-notices"
+            extra={
+              open && (
+                <Button size="xs" variant="light" onClick={() => setDialog({ kind: 'notice' })} data-testid="notice-record">
+                  {tr('登记纸质/EMS送达', 'Record paper / EMS delivery')}
+                </Button>
+              )
+            }
+          >
+            {doc.notices.length === 0 ? (
+              <Text size="sm" c="dimmed">{tr('尚无通知', 'No notices yet')}</Text>
+            ) : (
+              <Stack gap={6}>
+                {doc.notices.map((n) => (
+                  <Paper key={n.id} withBorder p="xs" data-testid="notice-row">
+                    <Text size="sm" fw={500}>
+                      {n.kind} · {n.channel} · {n.recipient}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {tr('发送', 'Sent')} {formatDateTime(n.sentAt)} · {tr('送达', 'Delivered')} {n.deliveredAt ? formatDateTime(n.deliveredAt) : '—'} · {tr('确认', 'Acknowledged')} {n.acknowledgedAt ? formatDateTime(n.acknowledgedAt) : '—'}
+                    </Text>
+                  </Paper>
+                ))}
+              </Stack>
+            )}
+          </Section>
+          <Section title={tr('证据', 'Evidence')} testId="case-evidence">
+            {doc.evidence.length === 0 ? (
+              <Text size="sm" c="dimmed">{tr('尚无证据', 'No evidence yet')}</Text>
+            ) : (
+              <Stack gap={6}>
+                {doc.evidence.map((e) => (
+                  <Paper key={e.id} withBorder p="xs" data-testid="evidence-row">
+                    <Text size="sm">
+                      <Badge size="xs" variant="light" mr={6}>{e.kind}</Badge>
+                      {e.description}
+                    </Text>
+                    <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                      {e.addedBy} · {formatDateTime(e.addedAt)}
+                      {e.document?.ref ? ` · ${e.document.ref}` : ''}
+                      {e.document?.sha256 ? ` · SHA-256 ${e.document.sha256}` : ''}
+                    </Text>
+                  </Paper>
+                ))}
+              </Stack>
+            )}
+          </Section>
+        </SimpleGrid>
+
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Section title={tr('时间线', 'Timeline')} testId="case-timeline">
+            <Timeline bulletSize={12} lineWidth={2}>
+              {doc.timeline.map((t) => (
+                <Timeline.Item key={t.id} color={t.flagged ? 'red' : 'blue'} title={<Text size="sm">{t.type}{t.stepId ? ` · ${label(template.steps.find((s) => s.id === t.stepId)?.title)}` : ''}{t.flagged ? ` ⚑ ${tr('HR放行', 'HR override')}` : ''}</Text>}>
+                  <Text size="xs" c="dimmed">
+                    {formatDateTime(t.at)} · {t.by} {t.detail && `· ${t.detail}`}
+                  </Text>
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          </Section>
+          <Section title={tr('法律依据', 'Law cited')} testId="case-law">
+            <CitedArticles ids={template.law} />
+          </Section>
+        </SimpleGrid>
+      </Stack>
+
+      <ReasonDialog dialog={dialog} onClose={() => setDialog(null)} send={send} template={template} />
+      <Modal opened={warning !== null} onClose={() => setWarning(null)} title={tr('不得扣押离职工资', 'Final wages may not be held')} data-testid="wage-hold-warning">
+        <Alert color="red">{warning ? (zh ? warning.zh : warning.en) : tr('离职工资必须在解除或终止之日一次付清。', 'Final wages are due in full on the termination date.')}</Alert>
+      </Modal>
+    </Box>
+  );
+}
+
+/** describeReason, with the template's labels instead of item and evidence ids. */
+function blockerText(b: StepBlocker, template: CaseTemplate, doc: CaseDoc, lang: 'zh' | 'en'): string {
+  const st = template.steps.find((s) => s.id === b.stepId);
+  const pick = (l: { zh: string; en: string } | null | undefined, fallback: string) => (l ? l[lang] : fallback);
+  if (b.code === 'checklist-open') {
+    const names = b.itemIds.map((id) => pick(doc.checklist.find((c) => c.stepId === b.stepId && c.itemId === id)?.label ?? st?.checklist.find((c) => c.id === id)?.label, id));
+    return describeReason({ ...b, itemIds: names }, lang);
+  }
+  if (b.code === 'missing-evidence') return describeReason({ ...b, evidenceKind: pick(st?.evidence.find((e) => e.kind === b.evidenceKind)?.label, b.evidenceKind) }, lang);
+  if (b.code === 'missing-notice') return describeReason({ ...b, noticeKind: pick(st?.notices.find((n) => n.kind === b.noticeKind)?.label, b.noticeKind) }, lang);
+  if (b.code === 'step-not-ready') return describeReason({ ...b, waitingFor: b.waitingFor.map((id) => pick(template.steps.find((s) => s.id === id)?.title, id)) }, lang);
+  return describeReason(b, lang);
+}
+
+function StepCard(props: {
+  doc: CaseDoc;
+  st: StepTemplate;
+  step: CaseStep;
+  blockers: string[];
+  overdueSince: number | null;
+  open: boolean;
+  roles: readonly string[];
+  send: (e: CaseEventInput) => Promise<boolean>;
+  onDialog: (d: Dialog) => void;
+  onRevoke: (itemId: string) => Promise<void>;
+  workAccounts: { kind: string; account: string; revokedAt: number | null; revokedBy: string | null }[];
+}) {
+  const { doc, st, step, blockers, open, send, onDialog } = props;
+  const { tr, label } = useTr();
+  const decided = DECIDED.has(step.state);
+  const color = { done: 'green', skipped: 'gray', overridden: 'red', ready: 'blue', blocked: 'orange', pending: 'gray' }[step.state];
+  const stateText = { done: tr('已完成', 'done'), skipped: tr('已跳过', 'skipped'), overridden: tr('HR放行', 'overridden'), ready: tr('可办理', 'ready'), blocked: tr('受阻', 'blocked'), pending: tr('等待前序步骤', 'waiting') }[step.state];
+  const items = doc.checklist.filter((c) => c.stepId === st.id);
+  const [successors, setSuccessors] = useState<Record<string, string>>({});
+  const [extra, setExtra] = useState('');
+  return (
+    <Paper withBorder radius="md" p="sm" data-testid={`step-${st.id}`} data-state={step.state}>
+      <Group justify="space-between" wrap="nowrap">
+        <Group gap="xs">
+          <Badge color={color} variant="light" style={{ textTransform: 'none' }} data-testid="step-state">
+            {stateText}
+          </Badge>
+          <Text fw={600} size="sm">
+            {label(st.title)}
+          </Text>
+          {st.optional && <Badge size="xs" variant="outline" color="gray">{tr('可选', 'optional')}</Badge>}
+          {props.overdueSince !== null && <Badge size="xs" color="red">{tr('已逾期', 'overdue')}</Badge>}
+        </Group>
+        {open && !decided && (
+          <Group gap={6} wrap="nowrap">
+            <Button size="xs" disabled={step.state !== 'ready'} onClick={() => void send({ type: 'complete_step', stepId: st.id })} data-testid="step-complete">
+              {tr('完成', 'Complete')}
+            </Button>
+            {st.optional && (
+              <Button size="xs" variant="default" onClick={() => onDialog({ kind: 'skip', stepId: st.id })} data-testid="step-skip">
+                {tr('跳过', 'Skip')}
+              </Button>
+            )}
+            {!st.finalWages && (
+              <Button size="xs" variant="subtle" color="red" onClick={() => onDialog({ kind: 'override', stepId: st.id })} data-testid="step-override">
+                {tr('HR放行…', 'Override…')}
+              </Button>
+            )}
+          </Group>
+        )}
+      </Group>
+      {st.description && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {label(st.description)}
+        </Text>
+      )}
+      {step.note && (
+        <Text size="xs" mt={4}>
+          {tr('备注/理由：', 'Note / reason: ')}
+          {step.note}
+        </Text>
+      )}
+      {!decided && blockers.length > 0 && (
+        <Stack gap={2} mt={6} data-testid="step-blockers">
+          {blockers.map((b) => (
+            <Text key={b} size="xs" c="orange.8">
+              • {b}
+            </Text>
+          ))}
+        </Stack>
+      )}
+      {st.evidence.length > 0 && (
+        <Group gap={6} mt={6}>
+          {st.evidence.map((ev) => {
+            const have = doc.evidence.filter((e) => e.kind === ev.kind).length;
+            return (
+              <Button key={ev.kind} size="compact-xs" variant={have >= ev.min ? 'light' : 'outline'} color={have >= ev.min ? 'green' : 'orange'} disabled={!open} onClick={() => onDialog({ kind: 'evidence', stepId: st.id, evidenceKind: ev.kind })} data-testid={`evidence-add-${ev.kind}`}>
+                {label(ev.label)} {have}/{ev.min} ＋
+              </Button>
+            );
+          })}
+        </Group>
+      )}
+      {st.approvals.length > 0 && (
+        <Group gap={6} mt={6}>
+          {st.approvals.map((role) => {
+            const latest = doc.approvals.filter((a) => a.stepId === st.id && a.role === role).sort((a, b) => b.at - a.at)[0];
+            return (
+              <Group key={role} gap={4}>
+                <Badge size="sm" variant="light" color={latest?.decision === 'approved' ? 'green' : latest?.decision === 'rejected' ? 'red' : 'gray'} style={{ textTransform: 'none' }}>
+                  {role}: {latest ? `${latest.decision} · ${latest.by}` : tr('待审批', 'pending')}
+                </Badge>
+                {open && !decided && props.roles.includes(role) && (
+                  <>
+                    <Button size="compact-xs" color="green" variant="light" onClick={() => void send({ type: 'approve', id: newId(), stepId: st.id, role: role, decision: 'approved' })} data-testid={`approve-${role}`}>
+                      {tr('批准', 'Approve')}
+                    </Button>
+                    <Button size="compact-xs" color="red" variant="subtle" onClick={() => void send({ type: 'approve', id: newId(), stepId: st.id, role: role, decision: 'rejected' })}>
+                      {tr('驳回', 'Reject')}
+                    </Button>
+                  </>
+                )}
+              </Group>
+            );
+          })}
+        </Group>
+      )}
+      {items.length > 0 && (
+        <Stack gap={4} mt={6} data-testid="step-checklist">
+          {items.map((c) => {
+            const tplLabel = st.checklist.find((x) => x.id === c.itemId)?.label;
+            const account = st.id === 'revoke-accounts' ? props.workAccounts.find((a) => a.kind === c.itemId) : undefined;
+            return (
+              <Group key={c.id} gap="xs" wrap="nowrap">
+                {st.id === 'revoke-accounts' && !c.done ? (
+                  <Button size="compact-xs" variant="outline" color="red" disabled={!open || decided} onClick={() => void props.onRevoke(c.itemId)} data-testid={`revoke-${c.itemId}`}>
+                    {tr('收回', 'Revoke')}
+                  </Button>
+                ) : (
+                  <Checkbox
+                    size="xs"
+                    checked={c.done}
+                    disabled={!open || decided || (c.needsSuccessor && !c.done && !(successors[c.id] ?? c.successor ?? '').trim())}
+                    onChange={(e) => void send({ type: 'check_item', stepId: st.id, itemId: c.itemId, done: e.currentTarget.checked, successor: (successors[c.id] ?? c.successor ?? '').trim() || null })}
+                    data-testid={`check-${c.itemId}`}
+                  />
+                )}
+                <Text size="sm">
+                  {label(c.label ?? tplLabel)}
+                  {account ? ` (${account.account})` : ''}
+                </Text>
+                {c.needsSuccessor && !c.done && open && (
+                  <TextInput size="xs" placeholder={tr('接手人', 'Successor')} value={successors[c.id] ?? c.successor ?? ''} onChange={(e) => setSuccessors({ ...successors, [c.id]: e.currentTarget.value })} data-testid={`successor-${c.itemId}`} />
+                )}
+                {c.successor && c.done && <Text size="xs" c="dimmed">→ {c.successor}</Text>}
+                {c.done && (
+                  <Text size="xs" c="dimmed">
+                    {c.by} · {formatDateTime(c.at)}
+                  </Text>
+                )}
+              </Group>
+            );
+          })}
+          {st.checklistExtensible && open && !decided && (
+            <Group gap="xs">
+              <TextInput size="xs" placeholder={tr('新增交接项（如：客户名称、其他账号）', 'Add an item (a customer, another account)')} value={extra} onChange={(e) => setExtra(e.currentTarget.value)} data-testid={`add-item-${st.id}`} />
+              <Button
+                size="compact-xs"
+                variant="light"
+                disabled={!extra.trim()}
+                onClick={async () => {
+                  const ok = await send({ type: 'add_checklist_item', stepId: st.id, itemId: `x-${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}`, label: { zh: extra.trim(), en: extra.trim() }, needsSuccessor: st.checklist.some((x) => x.needsSuccessor) });
+                  if (ok) setExtra('');
+                }}
+              >
+                ＋
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      )}
+      {st.law.length > 0 && (
+        <Text size="xs" c="dimmed" mt={6}>
+          {tr('依据：', 'Law: ')}
+          {st.law.map((id) => { const a = lawArticle(id); return a ? `《${a.lawShort}》${a.articleLabel}` : id; }).join('、')}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function TerminationDate({ doc, onSave }: { doc: CaseDoc; onSave: (date: string) => Promise<boolean> }) {
+  const { tr } = useTr();
+  const current = currentFact(doc, 'termination-date');
+  const [value, setValue] = useState(current ?? today());
+  return (
+    <Paper withBorder radius="md" p="sm">
+      <Group gap="xs">
+        <Text size="sm">{tr('解除/终止日期', 'Termination date')}</Text>
+        <TextInput size="xs" type="date" value={value} onChange={(e) => setValue(e.currentTarget.value)} data-testid="termination-date" />
+        <Button size="xs" variant="light" onClick={() => void onSave(value)} disabled={!/^\d{4}-\d{2}-\d{2}$/.test(value) || value === current} data-testid="termination-date-save">
+          {tr('记录', 'Record')}
+        </Button>
+        {current && <Text size="xs" c="dimmed">{tr('当前：', 'Current: ')}{current}</Text>}
+      </Group>
+    </Paper>
+  );
+}
+
+function MoneyPanel({ doc, template, now, onHold }: { doc: CaseDoc; template: CaseTemplate; now: number; onHold: () => void }) {
+  const { tr, label } = useTr();
+  const m = offboardingMoney(doc, template, now);
+  const stepTitle = (id: string) => label(template.steps.find((s) => s.id === id)?.title);
+  return (
+    <Section
+      title={tr('工资与经济补偿', 'Wages and compensation')}
+      testId="money-panel"
+      extra={
+        <Button size="xs" variant="subtle" color="red" onClick={onHold} data-testid="hold-wages">
+          {tr('暂扣离职工资…', 'Hold final wages…')}
+        </Button>
+      }
+    >
+      <SimpleGrid cols={2}>
+        <Alert color={m.finalWages.overdue ? 'red' : m.finalWages.paid ? 'green' : 'blue'} title={tr('离职工资：解除当日一次付清，不得扣押', 'Final wages: in full on the termination date, never held')} data-testid="money-final-wages">
+          {m.finalWages.paid
+            ? tr('已支付', 'Paid')
+            : m.finalWages.dueDate
+              ? `${tr('应付日期', 'Due')} ${m.finalWages.dueDate}${m.finalWages.overdue ? tr('（已逾期）', ' (overdue)') : ''}`
+              : tr('先记录解除/终止日期', 'Record the termination date first')}
+        </Alert>
+        <Alert color={m.compensation.released ? 'green' : m.compensation.releasable ? 'blue' : 'gray'} title={tr('经济补偿：交接完成后发放', 'Economic compensation: released once the handover is done')} data-testid="money-compensation">
+          {m.compensation.released
+            ? tr('已发放', 'Released')
+            : m.compensation.skipped
+              ? tr('不适用（已说明理由）', 'Not owed (reason recorded)')
+              : m.compensation.releasable
+                ? tr('交接已完成，可以发放', 'Handover complete: may be released')
+                : `${tr('等待：', 'Waiting for: ')}${m.compensation.waitingFor.map(stepTitle).join('、')}`}
+        </Alert>
+      </SimpleGrid>
+    </Section>
+  );
+}
+
+function DeductionPanel({ doc, open, onSave }: { doc: CaseDoc; open: boolean; onSave: (d: { month: string; monthlyWageFen: number; localMinimumWageFen: number; amountFen: number }) => Promise<boolean> }) {
+  const { tr } = useTr();
+  const fact = currentFact(doc, 'deduction');
+  const [month, setMonth] = useState(fact?.month ?? today().slice(0, 7));
+  const [wage, setWage] = useState<number | string>(fact ? fact.monthlyWageFen / 100 : '');
+  const [minimum, setMinimum] = useState<number | string>(fact ? fact.localMinimumWageFen / 100 : '');
+  const [amount, setAmount] = useState<number | string>(fact ? fact.amountFen / 100 : '');
+  const fen = (v: number | string) => Math.round(Number(v) * 100);
+  const cap = wage !== '' && minimum !== '' ? maxLossDeduction({ monthlyWageFen: fen(wage), localMinimumWageFen: fen(minimum) }) : null;
+  return (
+    <Section title={tr('扣款上限（工资支付暂行规定第十六条）', 'Deduction cap (Wage Payment Provisions art. 16)')} testId="deduction-panel">
+      <Group gap="xs" align="flex-end">
+        <TextInput label={tr('月份', 'Month')} size="xs" value={month} onChange={(e) => setMonth(e.currentTarget.value)} w={100} />
+        <NumberInput label={tr('当月工资（元）', 'Monthly wage (yuan)')} size="xs" value={wage} onChange={setWage} min={0} w={140} data-testid="deduction-wage" />
+        <NumberInput label={tr('当地最低工资（元）', 'Local minimum wage (yuan)')} size="xs" value={minimum} onChange={setMinimum} min={0} w={150} data-testid="deduction-minimum" />
+        <NumberInput label={tr('扣款金额（元）', 'Deduction (yuan)')} size="xs" value={amount} onChange={setAmount} min={0} w={130} data-testid="deduction-amount" />
+        <Button size="xs" disabled={!open || !cap || amount === '' || !/^\d{4}-\d{2}$/.test(month)} onClick={() => void onSave({ month, monthlyWageFen: fen(wage), localMinimumWageFen: fen(minimum), amountFen: fen(amount) })} data-testid="deduction-save">
+          {tr('记录', 'Record')}
+        </Button>
+      </Group>
+      {cap && (
+        <Text size="sm" mt="xs" c={amount !== '' && fen(amount) > cap.maxFen ? 'red' : undefined} data-testid="deduction-cap">
+          {tr('法定上限：', 'Legal cap: ')}
+          {formatYuan(cap.maxFen)} {cap.binding === 'minimum-wage' ? tr('（受最低工资限制）', '(limited by the minimum wage)') : tr('（当月工资的20%）', '(20% of the monthly wage)')}
+        </Text>
+      )}
+    </Section>
+  );
+}
+
+function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onClose: () => void; send: (e: CaseEventInput) => Promise<boolean>; template: CaseTemplate }) {
+  const { tr, label } = useTr();
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [kind, setKind] = useState<string | null>(null);
+  const [channel, setChannel] = useState<string | null>('ems');
+  const [tracking, setTracking] = useState('');
+  const [signer, setSigner] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setText('');
+    setFile(null);
+    setTracking('');
+    setSigner('');
+  }, [dialog]);
+  if (!dialog) return null;
+  const noticeKinds = template.steps.flatMap((s) => s.notices.map((n) => ({ value: `${s.id}|${n.kind}|${n.recipient}`, label: label(n.label) })));
+  const title = {
+    override: tr('HR放行此步骤', 'Override this step'),
+    skip: tr('跳过此步骤', 'Skip this step'),
+    evidence: tr('添加证据', 'Add evidence'),
+    notice: tr('登记纸质/EMS送达', 'Record paper / EMS delivery'),
+    close: tr('办结案件', 'Close the case'),
+  }[dialog.kind];
+
+  async function submit() {
+    if (!dialog) return;
+    setBusy(true);
+    try {
+      let ok = false;
+      if (dialog.kind === 'override') ok = await send({ type: 'override_step', stepId: dialog.stepId, reason: text });
+      else if (dialog.kind === 'skip') ok = await send({ type: 'skip_step', stepId: dialog.stepId, reason: text });
+      else if (dialog.kind === 'close') ok = await send({ type: 'close_case', outcome: text });
+      else if (dialog.kind === 'evidence') {
+        const sha256 = file ? await sha256OfFile(file) : null;
+        ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file ? { sha256, ref: file.name.slice(0, 500) } : null } });
+      } else if (dialog.kind === 'notice') {
+        const [stepId, noticeKind, recipient] = (kind ?? '').split('|');
+        const noticeId = newId();
+        const now = Date.now();
+        ok = await send({ type: 'record_notice', notice: { id: noticeId, stepId: stepId || null, kind: noticeKind || 'notice', recipient: (recipient ?? 'subject') as 'subject', deliveryRecordId: newId(), channel: channel ?? 'ems', sentAt: now } });
+        if (ok && signer.trim()) ok = await send({ type: 'notice_delivery', noticeId, deliveredAt: now });
+        if (ok) ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: stepId || null, kind: 'delivery-receipt', description: `${channel} ${tracking.trim()}${signer.trim() ? ` · ${tr('签收人', 'signed by')} ${signer.trim()}` : ''}` } });
+      }
+      if (ok) {
+        notifications.show({ message: tr('已保存', 'Saved'), color: 'green' });
+        onClose();
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+  const needsText = dialog.kind !== 'notice';
+  return (
+    <Modal opened onClose={onClose} title={title} data-testid="case-dialog">
+      <Stack>
+        {dialog.kind === 'override' && <Alert color="red">{tr('放行会被标记并记入审计，请写明理由与依据。', 'An override is flagged in the audit trail: give the reason and what it rests on.')}</Alert>}
+        {dialog.kind === 'notice' && (
+          <>
+            <Select label={tr('通知类型', 'Notice')} data={noticeKinds.length ? noticeKinds : [{ value: '|notice|subject', label: tr('通知', 'Notice') }]} value={kind} onChange={setKind} data-testid="notice-kind" />
+            <Select label={tr('方式', 'Channel')} data={[{ value: 'ems', label: 'EMS' }, { value: 'paper', label: tr('当面送达', 'By hand') }, { value: 'registered-mail', label: tr('挂号信', 'Registered mail') }]} value={channel} onChange={setChannel} />
+            <TextInput label={tr('运单号', 'Tracking number')} value={tracking} onChange={(e) => setTracking(e.currentTarget.value)} data-testid="notice-tracking" />
+            <TextInput label={tr('签收人（签收后填写）', 'Signed by (once delivered)')} value={signer} onChange={(e) => setSigner(e.currentTarget.value)} data-testid="notice-signer" />
+          </>
+        )}
+        {needsText && (
+          <Textarea
+            label={dialog.kind === 'evidence' ? tr('说明', 'Description') : dialog.kind === 'close' ? tr('结果', 'Outcome') : tr('理由（必填）', 'Reason (required)')}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autosize
+            minRows={3}
+            data-testid="dialog-text"
+          />
+        )}
+        {dialog.kind === 'evidence' && <FileInput label={tr('文件（保存其SHA-256）', 'File (its SHA-256 is kept)')} value={file} onChange={setFile} clearable data-testid="evidence-file" />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {tr('取消', 'Cancel')}
+          </Button>
+          <Button loading={busy} disabled={(needsText && !text.trim()) || (dialog.kind === 'notice' && !kind && noticeKinds.length > 0)} onClick={() => void submit()} data-testid="dialog-submit">
+            {tr('确定', 'Confirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
