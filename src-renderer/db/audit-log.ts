@@ -26,31 +26,43 @@ export class AuditLog {
   ) {}
 
   append(entry: AuditEntry): Promise<AuditEvent> {
-    const next = this.tail.then(() => this.write(entry));
+    return this.appendMany([entry]).then((events) => events[0]!);
+  }
+
+  /** Appends several events as one write (an import of thousands of records stays one chained batch). */
+  appendMany(entries: AuditEntry[]): Promise<AuditEvent[]> {
+    const next = this.tail.then(() => this.write(entries));
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  private async write(entry: AuditEntry): Promise<AuditEvent> {
+  private async write(entries: AuditEntry[]): Promise<AuditEvent[]> {
     const last = await this.db.audit
       .findOne({ selector: { replicaId: this.replicaId }, sort: [{ replicaId: 'desc' }, { seq: 'desc' }] })
       .exec();
-    const event = await sealAuditEvent(
-      {
-        replicaId: this.replicaId,
-        actor: entry.actor,
-        action: entry.action,
-        collectionName: entry.collection,
-        docId: entry.docId,
-        beforeHash: await documentHash(entry.before),
-        afterHash: await documentHash(entry.after),
-        summary: entry.summary ?? '',
-        at: this.now(),
-      },
-      last ? { seq: last.seq, hash: last.hash } : null,
-    );
-    await this.db.audit.insert(event);
-    return event;
+    let previous: Pick<AuditEvent, 'seq' | 'hash'> | null = last ? { seq: last.seq, hash: last.hash } : null;
+    const events: AuditEvent[] = [];
+    for (const entry of entries) {
+      const event = await sealAuditEvent(
+        {
+          replicaId: this.replicaId,
+          actor: entry.actor,
+          action: entry.action,
+          collectionName: entry.collection,
+          docId: entry.docId,
+          beforeHash: await documentHash(entry.before),
+          afterHash: await documentHash(entry.after),
+          summary: entry.summary ?? '',
+          at: this.now(),
+        },
+        previous,
+      );
+      events.push(event);
+      previous = event;
+    }
+    const result = await this.db.audit.bulkInsert(events);
+    if (result.error.length) throw new Error(`audit events not stored: ${result.error.length} of ${events.length}`);
+    return events;
   }
 
   /** The trail of one record, oldest first. */

@@ -23,9 +23,12 @@ export async function commitEmployeeImport(ctx: WriteContext, records: Employee[
     throw new RenshiError('import-failed', `${result.error.length} records could not be written; nothing was imported`);
   }
   onProgress?.(0, docs.length);
-  for (const [i, doc] of docs.entries()) {
-    if (i % 50 === 0) onProgress?.(i, docs.length);
-    await ctx.audit.append({ actor: ctx.actor, action: 'import', collection: 'employees', docId: doc.id, before: null, after: doc, summary: `imported from ${fileName}`.slice(0, 500) });
+  const CHUNK = 500;
+  for (let i = 0; i < docs.length; i += CHUNK) {
+    onProgress?.(i, docs.length);
+    await ctx.audit.appendMany(
+      docs.slice(i, i + CHUNK).map((doc) => ({ actor: ctx.actor, action: 'import' as const, collection: 'employees', docId: doc.id, before: null, after: doc, summary: `imported from ${fileName}`.slice(0, 500) })),
+    );
   }
   return docs.length;
 }

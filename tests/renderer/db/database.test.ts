@@ -129,3 +129,16 @@ describe('local database', () => {
     for (const e of employees) expect(() => Employee.parse(e)).not.toThrow();
   });
 });
+
+test('a batch of audit events continues the chain in one write', async () => {
+  const { ctx, db, audit } = await openTestDb();
+  const { company } = sample();
+  await saveEmployee(ctx, (({ id: _i, updatedAt: _u, ...e }) => e)(company.employees[0]!));
+  const batch = await audit.appendMany(
+    company.employees.slice(1).map((e) => ({ actor: 'tester', action: 'import' as const, collection: 'employees', docId: e.id, before: null, after: e })),
+  );
+  expect(batch.map((e) => e.seq)).toEqual([1, 2]);
+  const all = (await db.audit.find().exec()).map((d) => AuditEvent.parse(d.toMutableJSON()));
+  expect(await verifyAuditChain(all, null)).toBeNull();
+  await db.close();
+});
