@@ -15,6 +15,7 @@ import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
 import { errorText } from '../devices/test-result.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg, type OrgData } from '../org/use-org.ts';
+import { useContactPendingDates } from './use-contact-pending.ts';
 import { computeRows, monthSummaries, rowLabel, type AttendanceRow, type AttendanceSources } from './attendance-rows.ts';
 import { decideRequest } from './attendance-requests.ts';
 import { AttendanceBadge, LABEL_COLOR, LABEL_ORDER, labelKey } from './attendance-status.tsx';
@@ -108,6 +109,7 @@ function useSources(from: string, to: string, scope: Scope, requests: RequestDoc
   const { employees, loaded } = useEmployees();
   const setup = useAttendanceSetup();
   const punches = usePunchesForDays(from, to);
+  const contactPending = useContactPendingDates();
   // Today's rows change with the clock (a shift ends, a window closes): recompute every minute.
   const [minute, setMinute] = useState(0);
   useEffect(() => {
@@ -116,9 +118,9 @@ function useSources(from: string, to: string, scope: Scope, requests: RequestDoc
   }, []);
   const sources = useMemo(() => {
     if (!loaded || !setup.loaded || !punches) return null;
-    return { employees: employees.filter((e) => inScope(e, scope)), shifts: setup.shifts, punches, requests, calendar: setup.calendar, now: Date.now() };
+    return { employees: employees.filter((e) => inScope(e, scope)), shifts: setup.shifts, punches, requests, calendar: setup.calendar, contactPendingDates: contactPending, now: Date.now() };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [loaded, setup, punches, employees, scope, requests, minute]);
+  }, [loaded, setup, punches, employees, scope, requests, minute, contactPending]);
   return { sources, punches: punches ?? [] };
 }
 
