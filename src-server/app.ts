@@ -4,6 +4,7 @@ import { authRoutes, bearerToken, registerAuthGuard } from './auth/routes.ts';
 import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
+import { registerDelivery } from './delivery/module.ts';
 import { registerEscalation } from './escalation/module.ts';
 import { registerIclock } from './iclock/module.ts';
 import { registerCors } from './http/cors.ts';
@@ -37,6 +38,7 @@ export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: 
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
   await registerEscalation(app, { db });
+  await registerDelivery(app, { db });
   await registerIclock(app, { db, sync });
   app.addHook('onClose', async () => feed.stop());
   return { app, auth, feed };

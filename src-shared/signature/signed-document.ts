@@ -36,7 +36,8 @@ export const SignatureRecord = z.object({
   signedAt: EpochMs,
   ip: z.string().max(64),
   device: z.string().max(200),
-  authMethod: z.enum(['password', 'sms-code', 'wecom', 'terminal-badge']),
+  /** 'signed-link': opened from a single-use signed link sent to the employee's registered channel (delivery). */
+  authMethod: z.enum(['password', 'sms-code', 'wecom', 'terminal-badge', 'signed-link']),
   /** SHA-256 of the handwritten-signature image (as the data URL or base64 text stored), null when none. */
   signatureImageHash: Hash.nullable(),
   recordHash: Hash,

@@ -1,0 +1,132 @@
+import type { SignatureRecord } from '#shared/signature/signed-document';
+import type { Database, Queryable } from '../db/database.ts';
+
+/**
+ * Notices sent for a case and each delivery of them. A notice is one document (its canonical JSON and
+ * SHA-256 are fixed when it is created); a delivery is one way it reached the employee: an electronic
+ * channel (through the notifier, with a signed link of its own) or paper / EMS recorded by HR. Timestamps
+ * only ever move from null to a value (the first time counts).
+ */
+const STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS case_notices (
+    id text PRIMARY KEY,
+    case_id text NOT NULL,
+    employee_id text NOT NULL,
+    kind text NOT NULL,
+    document jsonb NOT NULL,
+    document_hash text NOT NULL,
+    created_by text NOT NULL,
+    created_at bigint NOT NULL,
+    signature jsonb,
+    signature_image text,
+    signed_at bigint
+  )`,
+  `CREATE INDEX IF NOT EXISTS case_notices_by_case ON case_notices (case_id, created_at)`,
+  `CREATE TABLE IF NOT EXISTS case_notice_deliveries (
+    id text PRIMARY KEY,
+    notice_id text NOT NULL,
+    channel text NOT NULL,
+    recipient text NOT NULL,
+    link_ref text,
+    tracking_number text,
+    signed_by text,
+    sent_at bigint,
+    delivered_at bigint,
+    opened_at bigint,
+    acknowledged_at bigint,
+    created_at bigint NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS case_notice_deliveries_by_notice ON case_notice_deliveries (notice_id)`,
+  `CREATE INDEX IF NOT EXISTS case_notice_deliveries_by_ref ON case_notice_deliveries (link_ref)`,
+];
+
+export async function migrateDelivery(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`renshi-delivery-migrate:${db.schema}`]);
+    for (const sql of STATEMENTS) await tx.query(sql);
+  });
+}
+
+export type NoticeRow = {
+  id: string;
+  caseId: string;
+  employeeId: string;
+  kind: string;
+  document: Record<string, unknown>;
+  documentHash: string;
+  createdBy: string;
+  createdAt: number;
+  signature: SignatureRecord | null;
+  signatureImage: string | null;
+  signedAt: number | null;
+};
+
+export type DeliveryRow = {
+  id: string;
+  noticeId: string;
+  channel: string;
+  recipient: string;
+  linkRef: string | null;
+  trackingNumber: string | null;
+  signedBy: string | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  openedAt: number | null;
+  acknowledgedAt: number | null;
+  createdAt: number;
+};
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+type RawNotice = { id: string; case_id: string; employee_id: string; kind: string; document: Record<string, unknown>; document_hash: string; created_by: string; created_at: string; signature: SignatureRecord | null; signature_image: string | null; signed_at: string | null };
+const toNotice = (r: RawNotice): NoticeRow => ({
+  id: r.id, caseId: r.case_id, employeeId: r.employee_id, kind: r.kind, document: r.document, documentHash: r.document_hash, createdBy: r.created_by,
+  createdAt: Number(r.created_at), signature: r.signature, signatureImage: r.signature_image, signedAt: num(r.signed_at),
+});
+type RawDelivery = { id: string; notice_id: string; channel: string; recipient: string; link_ref: string | null; tracking_number: string | null; signed_by: string | null; sent_at: string | null; delivered_at: string | null; opened_at: string | null; acknowledged_at: string | null; created_at: string };
+const toDelivery = (r: RawDelivery): DeliveryRow => ({
+  id: r.id, noticeId: r.notice_id, channel: r.channel, recipient: r.recipient, linkRef: r.link_ref, trackingNumber: r.tracking_number, signedBy: r.signed_by,
+  sentAt: num(r.sent_at), deliveredAt: num(r.delivered_at), openedAt: num(r.opened_at), acknowledgedAt: num(r.acknowledged_at), createdAt: Number(r.created_at),
+});
+
+export function noticeStore(db: Queryable) {
+  return {
+    async insertNotice(n: Omit<NoticeRow, 'signature' | 'signatureImage' | 'signedAt'>): Promise<void> {
+      await db.query(`INSERT INTO case_notices (id, case_id, employee_id, kind, document, document_hash, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, [
+        n.id, n.caseId, n.employeeId, n.kind, JSON.stringify(n.document), n.documentHash, n.createdBy, n.createdAt,
+      ]);
+    },
+    async insertDelivery(d: DeliveryRow): Promise<void> {
+      await db.query(
+        `INSERT INTO case_notice_deliveries (id, notice_id, channel, recipient, link_ref, tracking_number, signed_by, sent_at, delivered_at, opened_at, acknowledged_at, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
+        [d.id, d.noticeId, d.channel, d.recipient, d.linkRef, d.trackingNumber, d.signedBy, d.sentAt, d.deliveredAt, d.openedAt, d.acknowledgedAt, d.createdAt],
+      );
+    },
+    /** Sets a timestamp the first time only. */
+    async stamp(deliveryId: string, field: 'sent_at' | 'delivered_at' | 'opened_at' | 'acknowledged_at', at: number): Promise<void> {
+      await db.query(`UPDATE case_notice_deliveries SET ${field} = COALESCE(${field}, $2) WHERE id = $1`, [deliveryId, at]);
+    },
+    async notice(id: string): Promise<NoticeRow | null> {
+      const rows = await db.query<RawNotice>(`SELECT * FROM case_notices WHERE id = $1`, [id]);
+      return rows[0] ? toNotice(rows[0]) : null;
+    },
+    async noticesOfCase(caseId: string): Promise<NoticeRow[]> {
+      return (await db.query<RawNotice>(`SELECT * FROM case_notices WHERE case_id = $1 ORDER BY created_at, id`, [caseId])).map(toNotice);
+    },
+    async deliveriesOf(noticeId: string): Promise<DeliveryRow[]> {
+      return (await db.query<RawDelivery>(`SELECT * FROM case_notice_deliveries WHERE notice_id = $1 ORDER BY created_at, id`, [noticeId])).map(toDelivery);
+    },
+    async deliveriesByRef(ref: string): Promise<DeliveryRow[]> {
+      return (await db.query<RawDelivery>(`SELECT * FROM case_notice_deliveries WHERE link_ref = $1`, [ref])).map(toDelivery);
+    },
+    /** Stores the signature once: a second signing of the same notice changes nothing (single use). */
+    async sign(noticeId: string, signature: SignatureRecord, image: string, at: number): Promise<boolean> {
+      const rows = await db.query(`UPDATE case_notices SET signature = $2, signature_image = $3, signed_at = $4 WHERE id = $1 AND signed_at IS NULL RETURNING id`, [
+        noticeId, JSON.stringify(signature), image, at,
+      ]);
+      return rows.length > 0;
+    },
+  };
+}
+export type NoticeStore = ReturnType<typeof noticeStore>;

@@ -1,0 +1,151 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { NoticeView } from '#shared/cases/notice-delivery';
+import { authRoutes, registerAuthGuard } from '../../src-server/auth/routes.ts';
+import { authService } from '../../src-server/auth/service.ts';
+import { openDatabase, type Database } from '../../src-server/db/database.ts';
+import { migrate } from '../../src-server/db/migrations.ts';
+import { registerDelivery } from '../../src-server/delivery/module.ts';
+import { registerErrorHandler } from '../../src-server/http/errors.ts';
+import { syncRepository } from '../../src-server/sync/repository.ts';
+import { SMS_AUTH, WECOM, startHttpPeers, startSmtpPeer, type HttpPeers } from './notifications/peers.ts';
+import { employee } from './support/fixtures.ts';
+
+// Electronic delivery of a case notice over real sockets: WeCom and the SMS gateway are local HTTP peers,
+// email goes to a local SMTP server. The employee opens the link, signs, and the signature verifies; a
+// changed document reads as altered; links are single use and cannot be forged.
+
+const PNG = `data:image/png;base64,${Buffer.from('fake-png-bytes-of-a-drawn-signature').toString('base64')}`;
+let peers: HttpPeers;
+let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
+let db: Database;
+let app: FastifyInstance;
+let url = '';
+let token = '';
+let now = Date.UTC(2026, 2, 6, 2);
+
+const call = async (method: string, path: string, body?: unknown, auth = true) => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json', 'user-agent': 'PhoneBrowser/1.0' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+};
+
+beforeAll(async () => {
+  [peers, smtp] = await Promise.all([startHttpPeers(), startSmtpPeer()]);
+  db = await openDatabase({});
+  await migrate(db);
+  app = Fastify({ logger: false, forceCloseConnections: true });
+  const auth = authService({ db });
+  registerErrorHandler(app);
+  registerAuthGuard(app, auth);
+  authRoutes(app, auth);
+  await registerDelivery(app, {
+    db,
+    clock: () => now,
+    publicUrl: () => url,
+    config: {
+      wecom: { ...WECOM, baseUrl: peers.url },
+      sms: { url: `${peers.url}/sms/send`, authHeader: SMS_AUTH, reportToken: 'report-token-0123456789' },
+      smtp: { host: '127.0.0.1', port: smtp.port, from: 'hr@factory.example' },
+    },
+  });
+  await auth.ensureAdmin({ username: 'hr-admin', password: 'hr-admin-password', now: Date.now() });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  token = (await auth.login({ username: 'hr-admin', password: 'hr-admin-password', now: Date.now() })).token;
+  const repo = syncRepository();
+  const li = employee('emp-li', { name: '李伟', phone: '13800138000', email: 'li.wei@example.com', workAccounts: [{ kind: 'wecom', account: 'liwei', revokedAt: null, revokedBy: null }] });
+  await db.transaction(async (tx) => {
+    await repo.lockCollection(tx, 'employees');
+    await repo.upsert(tx, 'employees', [{ id: li.id, data: li, deleted: false, siteId: li.siteId }]);
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await Promise.all([peers?.close(), smtp?.close()]);
+});
+
+const linkOf = (text: string) => /https?:\/\/\S+\/delivery\/sign\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? null;
+
+describe('electronic delivery and e-signature', () => {
+  test('one notice on four channels, opened and signed through a single-use link; the signature verifies', async () => {
+    const sent = await call('POST', '/delivery/notices', {
+      noticeId: 'n-1', caseId: 'case-1', employeeId: 'emp-li', kind: 'termination-notice',
+      title: '解除劳动合同通知书', body: '李伟：因您自2026年3月2日起未到岗……\n特此通知。', channels: ['in_app', 'sms', 'email', 'wecom'],
+    });
+    expect(sent.status).toBe(200);
+    const view = NoticeView.parse(sent.body);
+    expect(view.deliveries.map((d) => d.channel).sort()).toEqual(['email', 'in_app', 'sms', 'wecom']);
+    for (const d of view.deliveries) expect(d.sentAt).toBe(now);
+    expect(view.documentHash).toMatch(/^[0-9a-f]{64}$/);
+
+    // Each provider got a message with its own link.
+    expect(peers.state.sms).toHaveLength(1);
+    expect(peers.state.sms[0]!.to).toBe('13800138000');
+    expect(peers.state.wecom).toHaveLength(1);
+    await expect.poll(() => smtp.mails.filter((m) => m.to.includes('li.wei@example.com')).length, { timeout: 5_000 }).toBe(1);
+    const smsLink = linkOf(peers.state.sms[0]!.text);
+    const mailLink = linkOf(smtp.mails.find((m) => m.to.includes('li.wei@example.com'))!.body);
+    expect(smsLink).not.toBeNull();
+    expect(mailLink).not.toBeNull();
+    expect(smsLink).not.toBe(mailLink);
+
+    // Opening stamps opened (and delivered) on that channel only.
+    now += 60_000;
+    const page = await call('GET', new URL(smsLink!).pathname, undefined, false);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('解除劳动合同通知书');
+    expect(page.body).toContain('<canvas');
+    let notices = (await call('GET', '/delivery/notices?caseId=case-1')).body.notices.map((n: unknown) => NoticeView.parse(n));
+    const sms = notices[0].deliveries.find((d: { channel: string }) => d.channel === 'sms');
+    expect(sms.openedAt).toBe(now);
+    expect(notices[0].deliveries.find((d: { channel: string }) => d.channel === 'email').openedAt).toBeNull();
+
+    // A wrong name, a missing acknowledgement and a forged link are refused.
+    const path = new URL(smsLink!).pathname;
+    expect((await call('POST', path, { typedName: '王五', signatureImage: PNG, acknowledged: true }, false)).status).toBe(400);
+    expect((await call('POST', path, { typedName: '李伟', signatureImage: PNG }, false)).status).toBe(400);
+    const forged = path.slice(0, -3) + (path.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await call('POST', forged, { typedName: '李伟', signatureImage: PNG, acknowledged: true }, false)).status).toBe(403);
+
+    now += 60_000;
+    const signed = await call('POST', path, { typedName: '李伟', signatureImage: PNG, acknowledged: true }, false);
+    expect(signed.status).toBe(200);
+    // Single use: neither this link nor another channel's signs again.
+    expect((await call('POST', path, { typedName: '李伟', signatureImage: PNG, acknowledged: true }, false)).status).toBe(409);
+    expect((await call('POST', new URL(mailLink!).pathname, { typedName: '李伟', signatureImage: PNG, acknowledged: true }, false)).status).toBe(409);
+
+    notices = (await call('GET', '/delivery/notices?caseId=case-1')).body.notices.map((n: unknown) => NoticeView.parse(n));
+    const n = notices[0];
+    expect(n.signature).toMatchObject({ signerName: '李伟', typedName: '李伟', signedAt: now, status: 'verified', device: 'PhoneBrowser/1.0', image: PNG });
+    expect(n.deliveries.find((d: { channel: string }) => d.channel === 'sms').acknowledgedAt).toBe(now);
+
+    // Someone edits the stored notice afterwards: the signature reads as altered, naming the field.
+    await db.query(`UPDATE case_notices SET document = jsonb_set(document, '{body}', '"另一份内容"') WHERE id = 'n-1'`);
+    const after = NoticeView.parse((await call('GET', '/delivery/notices?caseId=case-1')).body.notices[0]);
+    expect(after.signature?.status).toBe('altered');
+    expect(after.signature?.changes.join(' ')).toContain('body');
+  });
+
+  test('paper / EMS delivery is recorded with tracking number and signer', async () => {
+    await call('POST', '/delivery/notices', { noticeId: 'n-2', caseId: 'case-2', employeeId: 'emp-li', kind: 'return-to-work-notice', title: '返岗通知书', body: '请于三日内返岗。', channels: [] });
+    const r = await call('POST', '/delivery/notices/n-2/paper', { channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母' });
+    expect(r.status).toBe(200);
+    const d = NoticeView.parse(r.body).deliveries[0]!;
+    expect(d).toMatchObject({ channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母', sentAt: now, deliveredAt: now });
+  });
+
+  test('bad input and missing login are refused with reasons', async () => {
+    expect((await call('POST', '/delivery/notices', { noticeId: 'n-3', caseId: 'c', employeeId: 'emp-li', kind: 'Bad Kind', title: 't', body: 'b' })).status).toBe(400);
+    expect((await call('POST', '/delivery/notices', { noticeId: 'n-3', caseId: 'c', employeeId: 'nobody', kind: 'k', title: 't', body: 'b' })).status).toBe(404);
+    expect((await call('GET', '/delivery/notices?caseId=case-1', undefined, false)).status).toBe(401);
+    expect((await call('GET', '/delivery/sign/garbage', undefined, false)).status).toBe(403);
+  });
+});
