@@ -1,12 +1,13 @@
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { buildRecordFiles, EvidenceBundleInput, type EvidenceBundleInputRaw } from '#shared/evidence/bundle-contents';
-import { MANIFEST_PATH, REPORT_PATH, sealManifest, sha256HexBytes, type BundleManifest, type ManifestFile } from '#shared/evidence/bundle-manifest';
+import { attachmentPath, MANIFEST_PATH, REPORT_PATH, sealManifest, sha256HexBytes, type BundleManifest, type ManifestFile } from '#shared/evidence/bundle-manifest';
 import { buildReportContent } from '#shared/evidence/report-content';
 import { localDateOf } from '#shared/time';
 import { renderReportPdf } from './report-pdf.ts';
 
 /**
- * Writes a case's evidence bundle: ONE zip with report.pdf, records/*.json and manifest.json (see
+ * Writes a case's evidence bundle: ONE zip with report.pdf, records/*.json, attachments/<evidence id>/*
+ * (the files behind evidence items) and manifest.json (see
  * src-shared/evidence/bundle-manifest.ts for the integrity model). Entries carry the export time as their
  * modification time, so the zip says when it was made rather than when it was copied.
  */
@@ -27,6 +28,12 @@ export async function writeEvidenceBundle(raw: EvidenceBundleInputRaw): Promise<
     const bytes = entries.get(f.path)!;
     files.push({ path: f.path, sha256: await sha256HexBytes(bytes), bytes: bytes.length, kind: f.kind, description: f.description });
   }
+  for (const a of input.attachments) {
+    const path = attachmentPath(a.evidenceId, a.fileName);
+    const bytes = new Uint8Array(Buffer.from(a.contentBase64, 'base64'));
+    entries.set(path, bytes);
+    files.push({ path, sha256: await sha256HexBytes(bytes), bytes: bytes.length, kind: 'attachment', description: `证据 ${a.evidenceId} 的附件：${a.fileName}`.slice(0, 500), evidenceId: a.evidenceId });
+  }
   const manifest = await sealManifest({ caseId: input.caseDoc.id, templateId: input.caseDoc.templateId, exportedAt: input.exportedAt, exportedBy: input.exportedBy, files });
   entries.set(MANIFEST_PATH, strToU8(`${JSON.stringify(manifest, null, 2)}\n`));
 
@@ -37,11 +44,19 @@ export async function writeEvidenceBundle(raw: EvidenceBundleInputRaw): Promise<
   return { fileName: `evidence-${safeId}-${localDateOf(input.exportedAt)}.zip`, bytes: zipSync(zippable), manifest };
 }
 
-/** Reads a bundle zip into path -> bytes. Throws a RangeError for bytes that are not a readable zip. */
-export function readBundleZip(bytes: Uint8Array): Map<string, Uint8Array> {
+/** Reads a bundle zip into path -> bytes. Throws a RangeError for bytes that are not a readable zip, or that
+ *  would unpack to more than `maxBytes` (a zip bomb must not exhaust memory). */
+export function readBundleZip(bytes: Uint8Array, maxBytes = 1024 * 1024 * 1024): Map<string, Uint8Array> {
   let files: Record<string, Uint8Array>;
+  let total = 0;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        total += f.originalSize;
+        if (total > maxBytes) throw new RangeError(`unpacks to more than ${maxBytes} bytes`);
+        return true;
+      },
+    });
   } catch (err) {
     throw new RangeError(`not a readable zip file: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -4,6 +4,7 @@ import { CaseTemplate } from '../cases/case-template.ts';
 import type { AuditEvent } from '../schemas/audit.ts';
 import { Punch } from '../schemas/punch.ts';
 import {
+  attachmentPath,
   AuditRun,
   BundledDelivery,
   BundledSignature,
@@ -24,8 +25,20 @@ export const EvidenceBundleInput = z.object({
   auditRuns: z.array(AuditRun).default([]),
   /** Raw punches where the case rests on attendance (absenteeism, lost contact). */
   punches: z.array(Punch).default([]),
+  /** The files behind evidence items (chat screenshots, scanned letters), base64; each must belong to an
+   *  evidence item of the case. */
+  attachments: z.array(z.object({ evidenceId: z.string().min(1).max(100), fileName: z.string().trim().min(1).max(300), contentBase64: z.string() })).default([]),
   exportedBy: z.string().trim().min(1).max(100),
   exportedAt: z.number().int().nonnegative(),
+}).superRefine((input, ctx) => {
+  const ids = new Set(input.caseDoc.evidence.map((e) => e.id));
+  const paths = new Set<string>();
+  input.attachments.forEach((a, i) => {
+    if (!ids.has(a.evidenceId)) ctx.addIssue({ code: 'custom', path: ['attachments', i, 'evidenceId'], message: `no evidence item ${a.evidenceId} on the case` });
+    const p = attachmentPath(a.evidenceId, a.fileName);
+    if (paths.has(p)) ctx.addIssue({ code: 'custom', path: ['attachments', i, 'fileName'], message: `two attachments would be stored as ${p}` });
+    paths.add(p);
+  });
 });
 export type EvidenceBundleInput = z.infer<typeof EvidenceBundleInput>;
 export type EvidenceBundleInputRaw = z.input<typeof EvidenceBundleInput>;

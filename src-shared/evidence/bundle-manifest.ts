@@ -32,9 +32,11 @@ export const ManifestFile = z.object({
   path: z.string().regex(/^[a-z0-9][a-z0-9/._-]*$/, 'lower-case ascii path').max(200),
   sha256: Sha256,
   bytes: z.number().int().nonnegative(),
-  /** 'report' for the PDF, the record kind for JSON record files. */
-  kind: z.union([z.literal('report'), RecordFileKind]),
+  /** 'report' for the PDF, 'attachment' for an evidence item's file, the record kind for JSON record files. */
+  kind: z.union([z.literal('report'), z.literal('attachment'), RecordFileKind]),
   description: z.string().max(500),
+  /** For attachments: the evidence item the file belongs to (its recorded SHA-256 must match the file). */
+  evidenceId: Id.optional(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
@@ -90,6 +92,16 @@ export type AuditRun = z.infer<typeof AuditRun>;
 /** A delivery record from the documents collection: kept as it is; only an id is required. */
 export const BundledDelivery = z.object({ id: Id }).catchall(z.unknown());
 export type BundledDelivery = z.infer<typeof BundledDelivery>;
+
+/** A zip path for an attachment: lower-case ascii, one folder per evidence item. */
+export function attachmentPath(evidenceId: string, fileName: string): string {
+  const safe = (x: string) => x.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
+  const name = fileName.split(/[\\/]/).pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? safe(name.slice(dot + 1)).slice(0, 10) : '';
+  const base = safe(dot > 0 ? name.slice(0, dot) : name) || 'file';
+  return `attachments/${safe(evidenceId) || 'evidence'}/${base}${ext ? `.${ext}` : ''}`;
+}
 
 export async function sha256HexBytes(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);

@@ -3,7 +3,7 @@ import { lawArticle } from '../law/law-search.ts';
 import { verifySignature } from '../signature/signed-document.ts';
 import { localDateTimeOf } from '../time.ts';
 import type { EvidenceBundleInput, RecordFileOut } from './bundle-contents.ts';
-import { sha256HexBytes } from './bundle-manifest.ts';
+import { attachmentPath, sha256HexBytes } from './bundle-manifest.ts';
 
 /**
  * The PDF report's content as plain data (Simplified Chinese, times in Shanghai wall time), so what the
@@ -110,7 +110,10 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
   }
 
   sections.push(
-    section('五、证据清单', ['“文件SHA-256”为所附文件的哈希；证据条目本身的哈希见 records/evidence.json。'], {
+    section('五、证据清单', [
+      '“文件SHA-256”为所附文件的哈希；证据条目本身的哈希见 records/evidence.json。',
+      ...input.attachments.map((a) => `随包附件：${attachmentPath(a.evidenceId, a.fileName)}（证据 ${a.evidenceId}，原文件名 ${a.fileName}）`),
+    ], {
       columns: [{ header: '编号', weight: 1.4 }, { header: '证据类型', weight: 2.6 }, { header: '说明', weight: 3 }, { header: '添加', weight: 2.4 }, { header: '文件SHA-256', weight: 3.2 }],
       rows: c.evidence.map((e) => [e.id, evidenceLabel(e.kind), [e.description, e.notes].filter(Boolean).join('；'), `${e.addedBy} ${t(e.addedAt)}`, e.document?.sha256 ?? (e.document?.ref ? `引用 ${e.document.ref}` : '—')]),
     }, '无证据'),

@@ -21,6 +21,7 @@ import {
  *  - every listed file is present with the listed SHA-256 and size, and nothing unlisted was added;
  *  - every record in a record file still hashes to its recorded SHA-256 (a failure names the record);
  *  - the case document is a valid case and matches the manifest's case id;
+ *  - every attachment is the file its evidence item recorded (same SHA-256);
  *  - every signature record verifies against its document (and image) with verifySignature;
  *  - every audit run re-verifies with verifyAuditChain from its anchor, and holds the case events it lists.
  */
@@ -106,7 +107,7 @@ export async function verifyBundle(files: ReadonlyMap<string, Uint8Array>): Prom
   // Record files: read even when the file hash failed, so the report can name the record that changed.
   const recordFiles = new Map<RecordFileKind, RecordFile>();
   for (const f of manifest.files) {
-    if (f.kind === 'report') continue;
+    if (f.kind === 'report' || f.kind === 'attachment') continue;
     const bytes = files.get(f.path);
     if (!bytes) continue;
     const id = `records:${f.path}`;
@@ -135,6 +136,25 @@ export async function verifyBundle(files: ReadonlyMap<string, Uint8Array>): Prom
   if (!caseDoc.success) fail('case', 'case document', ['records/case.json does not hold a valid case document']);
   else if (caseDoc.data.id !== manifest.caseId) fail('case', 'case document', [`case id ${caseDoc.data.id} differs from the manifest's ${manifest.caseId}`]);
   else pass('case', 'case document', [`${caseDoc.data.id} (${caseDoc.data.templateId}), status ${caseDoc.data.status}`]);
+
+  // Attachments: each file must be the one whose SHA-256 the evidence item recorded when it was added.
+  const evidenceById = new Map(caseDoc.success ? caseDoc.data.evidence.map((e) => [e.id, e]) : []);
+  for (const f of manifest.files) {
+    if (f.kind !== 'attachment') continue;
+    const bytes = files.get(f.path);
+    if (!bytes) continue; // already reported as missing
+    const id = `attachment:${f.path}`;
+    const label = `attachment ${f.path} matches its evidence item`;
+    const item = f.evidenceId ? evidenceById.get(f.evidenceId) : undefined;
+    if (!item) {
+      fail(id, label, [`no evidence item ${f.evidenceId ?? '(none given)'} on the case`]);
+      continue;
+    }
+    const h = await sha256HexBytes(bytes);
+    if (!item.document?.sha256) pass(id, label, [`evidence ${item.id} recorded no hash; file SHA-256 ${h}`]);
+    else if (item.document.sha256 === h) pass(id, label, [`evidence ${item.id}: SHA-256 ${h}`]);
+    else fail(id, label, [`evidence ${item.id} recorded SHA-256 ${item.document.sha256}`, `the file hashes to ${h}`]);
+  }
 
   // Signatures.
   for (const [i, r] of (recordFiles.get('signatures')?.records ?? []).entries()) {

@@ -11,7 +11,7 @@ import { buildReportContent } from '#shared/evidence/report-content';
 import { verifyBundle } from '#shared/evidence/verify-bundle';
 import { readBundleZip, writeEvidenceBundle, type WrittenBundle } from '../../../src-main/evidence/bundle-writer.ts';
 import { REPORT_FONT_PATH } from '../../../src-main/evidence/report-pdf.ts';
-import { buildFixture, type BundleFixture } from '../../shared/evidence/bundle-fixture';
+import { buildFixture, UNION_REPLY, type BundleFixture } from '../../shared/evidence/bundle-fixture';
 
 /**
  * The real bundle: zip + PDF written by src-main, read back, rendered with poppler (pdftoppm / pdftotext,
@@ -55,13 +55,18 @@ describe('writeEvidenceBundle', () => {
     expect(bundle.fileName).toBe('evidence-dis-li-2026-03-08.zip');
     const files = readBundleZip(bundle.bytes);
     expect([...files.keys()].sort()).toEqual([
-      'manifest.json', 'records/audit-events.json', 'records/case.json', 'records/deliveries.json', 'records/evidence.json',
+      'attachments/e5/file.txt', 'manifest.json', 'records/audit-events.json', 'records/case.json', 'records/deliveries.json', 'records/evidence.json',
       'records/punches.json', 'records/signatures.json', 'records/template.json', 'report.pdf',
     ]);
     expect(new TextDecoder().decode(files.get('report.pdf')!.slice(0, 5))).toBe('%PDF-');
+    expect(files.get('attachments/e5/file.txt')).toEqual(UNION_REPLY);
     const v = await verifyBundle(files);
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
     expect(v.manifest?.manifestHash).toBe(bundle.manifest.manifestHash);
+  });
+
+  it('refuses to unpack more than the size limit', () => {
+    expect(() => readBundleZip(bundle.bytes, 1000)).toThrow(/not a readable zip file: unpacks to more than 1000 bytes/);
   });
 
   it('rejects input that is not a case', async () => {

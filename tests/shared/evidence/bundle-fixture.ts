@@ -4,6 +4,7 @@ import type { CaseDoc } from '#shared/cases/case-doc';
 import { openCase, transition, type CaseActor, type CaseEventInput } from '#shared/cases/case-engine';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { auditRunsForCase, type EvidenceBundleInputRaw } from '#shared/evidence/bundle-contents';
+import { sha256HexBytes } from '#shared/evidence/bundle-manifest';
 import type { AuditEvent } from '#shared/schemas/audit';
 import type { Punch } from '#shared/schemas/punch';
 import { signDocument } from '#shared/signature/signed-document';
@@ -21,7 +22,9 @@ const hrManager: CaseActor = { id: 'hr-zhao', roles: ['hr', 'hr-manager'] };
 const legal: CaseActor = { id: 'legal-chen', roles: ['legal'] };
 const HASH = 'b'.repeat(64);
 
-const ev = (id: string, kind: string, description: string): CaseEventInput => ({ type: 'add_evidence', evidence: { id, kind, description, document: { sha256: HASH, ref: `doc:${id}` } } });
+const ev = (id: string, kind: string, description: string, sha256 = HASH): CaseEventInput => ({ type: 'add_evidence', evidence: { id, kind, description, document: { sha256, ref: `doc:${id}` } } });
+/** The file behind evidence e5 (the union's reply), attached to the bundle. */
+export const UNION_REPLY = new TextEncoder().encode('工会意见：对解除李小明劳动合同无异议。\n2026年3月7日\n');
 const notice = (id: string, kind: string, recipient: 'subject' | 'union', sentAt: string): CaseEventInput => ({ type: 'record_notice', notice: { id, kind, recipient, deliveryRecordId: `dr-${id}`, channel: 'sms', sentAt: at(sentAt) } });
 const delivered = (noticeId: string, when: string): CaseEventInput => ({ type: 'notice_delivery', noticeId, deliveredAt: at(when) });
 const complete = (stepId: string, note = ''): CaseEventInput => ({ type: 'complete_step', stepId, note });
@@ -70,7 +73,7 @@ export async function buildFixture(): Promise<BundleFixture> {
   await audit('hr-wang', 'update', 'employees', 'emp-new', { id: 'emp-new', phone: '13800000000' }, 'phone changed', at('2026-03-06 10:30'));
   doc = await apply(doc, template, '2026-03-06 11:00', hr, notice('n2', 'union-notification', 'union', '2026-03-06 11:00'));
   doc = await apply(doc, template, '2026-03-06 15:00', hr, delivered('n2', '2026-03-06 15:00'));
-  doc = await apply(doc, template, '2026-03-07 09:00', hr, ev('e5', 'union-reply', '工会无异议'));
+  doc = await apply(doc, template, '2026-03-07 09:00', hr, ev('e5', 'union-reply', '工会无异议', await sha256HexBytes(UNION_REPLY)));
   doc = await apply(doc, template, '2026-03-07 09:01', hr, complete('notify-union'));
   doc = await apply(doc, template, '2026-03-08 09:00', hrManager, { type: 'approve', id: 'a1', stepId: 'approve-dismissal', role: 'hr-manager', decision: 'approved', note: '同意' });
   doc = await apply(doc, template, '2026-03-08 09:30', legal, { type: 'approve', id: 'a2', stepId: 'approve-dismissal', role: 'legal', decision: 'approved', note: '程序完备' });
@@ -110,6 +113,7 @@ export async function buildFixture(): Promise<BundleFixture> {
       signatures: [{ title: '员工手册签收（2025版）', document: handbookAck, record: signature, signatureImage: 'data:image/png;base64,iVBORw0KGgo=' }],
       auditRuns: auditRunsForCase(events, docIds),
       punches,
+      attachments: [{ evidenceId: 'e5', fileName: '工会回函.txt', contentBase64: Buffer.from(UNION_REPLY).toString('base64') }],
       exportedBy: 'hr-wang',
       exportedAt: at('2026-03-08 10:00'),
     },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '#shared/audit/chain';
 import { auditRunsForCase, buildRecordFiles, EvidenceBundleInput } from '#shared/evidence/bundle-contents';
-import { MANIFEST_PATH, recordHash, REPORT_PATH, sealManifest, sha256HexBytes, type BundleManifest, type ManifestFile, type RecordFile } from '#shared/evidence/bundle-manifest';
+import { attachmentPath, MANIFEST_PATH, recordHash, REPORT_PATH, sealManifest, sha256HexBytes, type BundleManifest, type ManifestFile, type RecordFile } from '#shared/evidence/bundle-manifest';
 import { verifyBundle, type BundleVerification } from '#shared/evidence/verify-bundle';
 import { buildFixture, type BundleFixture } from './bundle-fixture';
 
@@ -20,6 +20,7 @@ async function assemble(input = fixture.input): Promise<Map<string, Uint8Array>>
   const recordFiles = await buildRecordFiles(parsed);
   const files = new Map<string, Uint8Array>([[REPORT_PATH, enc.encode('%PDF-1.7 stand-in report')]]);
   for (const f of recordFiles) files.set(f.path, enc.encode(f.text));
+  for (const a of parsed.attachments) files.set(attachmentPath(a.evidenceId, a.fileName), new Uint8Array(Buffer.from(a.contentBase64, 'base64')));
   await reseal(files, parsed.caseDoc.id);
   return files;
 }
@@ -29,8 +30,9 @@ async function reseal(files: Map<string, Uint8Array>, caseId = fixture.caseDoc.i
   const list: ManifestFile[] = [];
   for (const [path, bytes] of files) {
     if (path === MANIFEST_PATH) continue;
-    const kind = path === REPORT_PATH ? 'report' : (JSON.parse(dec.decode(bytes)) as RecordFile).kind;
-    list.push({ path, sha256: await sha256HexBytes(bytes), bytes: bytes.length, kind, description: path });
+    const attachment = path.startsWith('attachments/');
+    const kind = path === REPORT_PATH ? 'report' : attachment ? 'attachment' : (JSON.parse(dec.decode(bytes)) as RecordFile).kind;
+    list.push({ path, sha256: await sha256HexBytes(bytes), bytes: bytes.length, kind, description: path, ...(attachment ? { evidenceId: path.split('/')[1] } : {}) });
   }
   const manifest = await sealManifest({ caseId, templateId: 'dismissal-absenteeism', exportedAt: 1, exportedBy: 'hr-wang', files: list });
   files.set(MANIFEST_PATH, enc.encode(JSON.stringify(manifest)));
@@ -131,6 +133,20 @@ describe('verifyBundle', () => {
     expect(failed(await verifyBundle(files))[0]?.details).toMatch(/gap/);
   });
 
+  it('an attachment swapped for another file (outer hashes recomputed) no longer matches its evidence item', async () => {
+    const files = await assemble();
+    const path = 'attachments/e5/file.txt';
+    expect([...files.keys()]).toContain(path);
+    files.set(path, enc.encode('工会意见：反对解除。'));
+    await reseal(files);
+    expect(failed(await verifyBundle(files))).toEqual([{ id: `attachment:${path}`, details: expect.stringContaining('evidence e5 recorded SHA-256') }]);
+  });
+
+  it('refuses to bundle an attachment of an evidence item the case does not have', () => {
+    const r = EvidenceBundleInput.safeParse({ ...fixture.input, attachments: [{ evidenceId: 'nope', fileName: 'a.txt', contentBase64: '' }] });
+    expect(r.error?.issues.map((i) => i.message)).toEqual(['no evidence item nope on the case']);
+  });
+
   it('an edited manifest fails the manifest hash', async () => {
     const files = await assemble();
     const m = JSON.parse(dec.decode(files.get(MANIFEST_PATH)!)) as BundleManifest;
@@ -178,5 +194,18 @@ describe('auditRunsForCase', () => {
     const r = { b: 1, a: [1, { y: 2, x: 'é' }] };
     expect(await recordHash(r)).toBe(await recordHash(JSON.parse(JSON.stringify(r, null, 4))));
     expect(canonicalJson(r)).toBe('{"a":[1,{"x":"é","y":2}],"b":1}');
+  });
+});
+
+describe('attachmentPath', () => {
+  it.each<[string, string, string]>([
+    ['e5', '工会回函.txt', 'attachments/e5/file.txt'],
+    ['EV-1', 'Chat Screenshot (1).PNG', 'attachments/ev-1/chat_screenshot_1.png'],
+    ['ev:2', '../../etc/passwd', 'attachments/ev_2/passwd'],
+    ['ev3', 'C:\\scans\\letter.pdf', 'attachments/ev3/letter.pdf'],
+    ['x', '.hidden', 'attachments/x/hidden'],
+  ])('%s + %s -> %s', (id, name, path) => {
+    expect(attachmentPath(id, name)).toBe(path);
+    expect(path).toMatch(/^[a-z0-9][a-z0-9/._-]*$/);
   });
 });
