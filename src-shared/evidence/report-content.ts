@@ -28,14 +28,19 @@ const ACTION_ZH: Record<string, string> = { create: '创建', update: '修改', 
 const t = (ms: number | null | undefined) => (typeof ms === 'number' ? localDateTimeOf(ms) : '—');
 const section = (title: string, paragraphs: string[], table: ReportTable | null = null, empty: string | null = null): ReportSection => ({ title, paragraphs, table, empty });
 
-/** Timestamp-like fields of a delivery record (any `…At` number, at any depth), for the receipts table. */
-function timestampsOf(value: unknown, path: string, out: [string, number][]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => timestampsOf(v, `${path}[${i}]`, out));
+const STAMP_ZH: Record<string, string> = { sentAt: '发出', deliveredAt: '送达', openedAt: '打开', readAt: '阅读', acknowledgedAt: '确认', signedAt: '签收', failedAt: '失败', returnedAt: '退回' };
+
+/** Timestamp-like fields of a delivery record (any `…At` number, at any depth) with the channel they belong
+ *  to (the nearest `channel` field), for the receipts table. */
+function timestampsOf(value: unknown, path: string, channel: string, out: { path: string; field: string; channel: string; at: number }[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => timestampsOf(v, `${path}[${i}]`, channel, out));
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const obj = value as Record<string, unknown>;
+    const ch = typeof obj.channel === 'string' ? obj.channel : channel;
+    for (const [k, v] of Object.entries(obj)) {
       const p = path ? `${path}.${k}` : k;
-      if (/At$/.test(k) && typeof v === 'number' && Number.isFinite(v)) out.push([p, v]);
-      else timestampsOf(v, p, out);
+      if (/At$/.test(k) && typeof v === 'number' && Number.isFinite(v)) out.push({ path: p, field: k, channel: ch, at: v });
+      else timestampsOf(v, p, ch, out);
     }
   }
 }
@@ -121,9 +126,9 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
 
   const receipts: string[][] = [];
   for (const d of input.deliveries) {
-    const stamps: [string, number][] = [];
-    timestampsOf(d, '', stamps);
-    for (const [field, at] of stamps) receipts.push([d.id, field, t(at)]);
+    const stamps: { path: string; field: string; channel: string; at: number }[] = [];
+    timestampsOf(d, '', '', stamps);
+    for (const x of stamps) receipts.push([d.id, x.channel || '—', STAMP_ZH[x.field] ? `${STAMP_ZH[x.field]}（${x.path}）` : x.path, t(x.at)]);
   }
   sections.push(
     section('六、通知与送达', [], {
@@ -132,7 +137,7 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
     }, '无通知'),
   );
   sections.push(
-    section('　送达回执时间', [], { columns: [{ header: '送达记录', weight: 2 }, { header: '字段', weight: 4 }, { header: '时间', weight: 2.5 }], rows: receipts }, '无送达记录'),
+    section('　送达回执时间', [], { columns: [{ header: '送达记录', weight: 1.6 }, { header: '渠道', weight: 1.2 }, { header: '事件（原字段）', weight: 4 }, { header: '时间', weight: 2.5 }], rows: receipts }, '无送达记录'),
   );
 
   const sigRows: string[][] = [];

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildRecordFiles, EvidenceBundleInput } from '#shared/evidence/bundle-contents';
+import { buildReportContent, type ReportContent } from '#shared/evidence/report-content';
+import { buildFixture } from './bundle-fixture';
+
+/** What the PDF says, checked as data (the PDF writer only lays it out). */
+let input: EvidenceBundleInput;
+let report: ReportContent;
+const sectionOf = (r: ReportContent, title: string) => {
+  const s = r.sections.find((x) => x.title.includes(title));
+  if (!s) throw new Error(`no section ${title}: ${r.sections.map((x) => x.title).join(' / ')}`);
+  return s;
+};
+
+beforeAll(async () => {
+  input = EvidenceBundleInput.parse((await buildFixture()).input);
+  report = await buildReportContent(input, await buildRecordFiles(input));
+});
+
+describe('report content', () => {
+  it('summarises the case in Chinese with Shanghai times', () => {
+    expect(report.title).toBe('证据包报告：旷工解除');
+    const summary = sectionOf(report, '案件概要').paragraphs;
+    expect(summary).toContain('当事员工：李小明（emp-li）');
+    expect(summary).toContain('立案：2026-03-05 09:00:00（hr-wang）　最后更新：2026-03-08 09:30:00');
+  });
+
+  it('cites every law article of the template, labelling summaries as such', () => {
+    const law = sectionOf(report, '引用法条').paragraphs.join('\n');
+    expect(law).toContain('【劳动合同法 第三十九条】');
+    expect(law).toMatch(/第四条】规章制度的制定程序与公示（摘要，非条文原文）/);
+  });
+
+  it('lists overrides with their reason and flags them in the timeline', () => {
+    expect(sectionOf(report, '强制通过记录').table!.rows).toEqual([['以原始打卡证明旷工', 'hr-wang', '2026-03-05 09:15:00', '旷工天数计算表为纸质原件，已由部门经理签字归档']]);
+    expect(sectionOf(report, '时间线').table!.rows.filter((r) => r[2]!.includes('【审计标记】'))).toHaveLength(1);
+  });
+
+  it('lists delivery receipts per channel with what each time means', () => {
+    expect(sectionOf(report, '送达回执时间').table!.rows).toContainEqual(['dr-n1', 'ems', '送达（channels[1].deliveredAt）', '2026-03-06 10:00:00']);
+    expect(sectionOf(report, '送达回执时间').table!.rows).toContainEqual(['dr-n2', 'in-app', '确认（channels[0].acknowledgedAt）', '2026-03-06 15:00:00']);
+  });
+
+  it('shows each signature’s verification status, and a failure when the document changed', async () => {
+    expect(sectionOf(report, '电子签名').table!.rows[0]!.slice(0, 5)).toEqual(['员工手册签收（2025版）', '李小明', '2025-01-10 14:20:00', 'sms-code', '验证通过']);
+    const changed = { ...input, signatures: input.signatures.map((s) => ({ ...s, document: { ...s.document, clause: '改过的条款' } })) };
+    const r = await buildReportContent(changed, await buildRecordFiles(changed));
+    expect(sectionOf(r, '电子签名').table!.rows[0]![4]).toBe('验证失败：document');
+  });
+
+  it('lists only the case’s audit events and says how many others keep the chain whole', () => {
+    const audit = sectionOf(report, '审计事件');
+    expect(audit.paragraphs[0]).toBe('审计事件按终端逐条哈希链接；本包含 1 段链、与本案有关的事件 22 条，另含 2 条其他事件仅用于验证链的连续性。');
+    expect(audit.table!.rows.every((r) => r[4]!.startsWith('cases/'))).toBe(true);
+  });
+});
