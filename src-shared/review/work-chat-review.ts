@@ -190,6 +190,35 @@ export function markReviewed(f: ChatFinding, decision: { status: 'confirmed' | '
 }
 
 /**
+ * Review decisions are kept in the (replicated, hash-chained) audit trail rather than a collection of their
+ * own: one 'update' event per decision with docId = the finding id, whose summary is `decisionSummary`.
+ * Re-importing the same file gives the same finding ids, and `applyRecordedDecisions` puts the latest
+ * decision (by time, then seq) back on each finding — on any terminal the audit trail has reached.
+ */
+export const CHAT_REVIEW_COLLECTION = 'chat-review';
+
+export function decisionSummary(f: Pick<ChatFinding, 'status' | 'reviewNote'>): string {
+  return `finding ${f.status}${f.reviewNote ? `: ${f.reviewNote}` : ''}`.slice(0, 500);
+}
+
+type RecordedEvent = { docId: string; collectionName: string; action: string; actor: string; at: number; seq: number; summary: string };
+
+export function applyRecordedDecisions(findings: readonly ChatFinding[], events: readonly RecordedEvent[]): ChatFinding[] {
+  const latest = new Map<string, RecordedEvent>();
+  for (const e of events) {
+    if (e.collectionName !== CHAT_REVIEW_COLLECTION || e.action !== 'update' || !/^finding (confirmed|dismissed)(: |$)/.test(e.summary)) continue;
+    const cur = latest.get(e.docId);
+    if (!cur || e.at > cur.at || (e.at === cur.at && e.seq > cur.seq)) latest.set(e.docId, e);
+  }
+  return findings.map((f) => {
+    const e = latest.get(f.id);
+    if (!e) return f;
+    const m = /^finding (confirmed|dismissed)(?:: ([\s\S]*))?$/.exec(e.summary)!;
+    return { ...f, status: m[1] as 'confirmed' | 'dismissed', reviewedBy: e.actor, reviewedAt: e.at, reviewNote: m[2] ?? '' };
+  });
+}
+
+/**
  * The case event that attaches a finding as evidence (kind 'violation-record' by default: the serious-
  * violation template's 违纪事实记录（聊天记录、投诉等）). The description carries the original message; the document hash is the message's
  * SHA-256 and the ref points at the file by its hash and row, so both can be checked against the export.

@@ -62,4 +62,13 @@ it('imports a work account’s chat log, refuses a bad one, and records a review
   await page.getByTestId('finding-dismiss').first().click(); // no reason given: refused
   await poll(() => page.getByText('排除该条需填写理由').isVisible()).toBe(true);
   expect(await page.getByTestId('finding-status').count()).toBe(1);
+
+  // The decision is in the audit trail: importing the same log again brings the finding back confirmed.
+  await page.reload();
+  await byTest('chat-review-employee').click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+  await byTest('chat-review-file').setInputFiles(file(log));
+  await poll(() => page.getByTestId('chat-finding').count()).toBe(2);
+  await poll(() => byTest('finding-status').first().innerText()).toBe('已确认');
+  expect(await page.getByTestId('finding-status').count()).toBe(1);
 }, 120_000);

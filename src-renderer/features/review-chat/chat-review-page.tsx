@@ -2,7 +2,8 @@ import { Alert, Badge, Box, Button, Chip, FileButton, Group, List, Paper, Select
 import { IconAlertTriangle, IconFileImport, IconShieldLock } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { formatOf } from '#shared/review/chat-log';
-import { DEFAULT_KEYWORDS, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal } from '#shared/review/work-chat-review';
+import { applyRecordedDecisions, CHAT_REVIEW_COLLECTION, decisionSummary, DEFAULT_KEYWORDS, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal } from '#shared/review/work-chat-review';
+import type { AuditEvent } from '#shared/schemas/audit';
 import { localDateTimeOf } from '#shared/time';
 import { useRenshi } from '../../app/context.tsx';
 import { useLanguage } from '../../i18n/i18n.tsx';
@@ -11,14 +12,14 @@ import { useEmployees } from '../employees/use-employees.ts';
 /**
  * Work-channel review (工作账号聊天审查): HR picks an employee and one of their registered work accounts,
  * imports that account's exported chat log, and reviews the keyword findings one by one. The import and
- * every decision go into the audit trail (the findings themselves live on this screen until attached to a
- * case with `findingEvidenceEvent`).
+ * every decision go into the audit trail; re-importing the same file brings the findings back with the
+ * decisions recorded there (`applyRecordedDecisions`). A finding goes to a case with `findingEvidenceEvent`.
  */
 const ROLE_LABEL: Record<string, [string, string]> = { sales: ['销售', 'Sales'], production: ['生产', 'Production'] };
 const SEVERITY_COLOR = { high: 'red', medium: 'orange', low: 'gray' } as const;
 
 export function ChatReviewPage() {
-  const { actor, audit } = useRenshi();
+  const { actor, audit, db } = useRenshi();
   const [lang] = useLanguage();
   const tr = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const { employees } = useEmployees();
@@ -61,12 +62,15 @@ export function ChatReviewPage() {
         return;
       }
       setRefusal(null);
-      setFindings(r.findings);
+      // Decisions made earlier (here or on another terminal) come back from the audit trail.
+      const ids = r.findings.map((f) => f.id);
+      const recorded = ids.length ? (await db.audit.find({ selector: { docId: { $in: ids } } }).exec()).map((d) => d.toMutableJSON() as AuditEvent) : [];
+      setFindings(applyRecordedDecisions(r.findings, recorded));
       setResult({ fileName: file.name, scanned: r.scanned, notScanned: r.notScanned, fileSha256: r.fileSha256 });
       await audit.append({
         actor,
         action: 'import',
-        collection: 'chat-review',
+        collection: CHAT_REVIEW_COLLECTION,
         docId: `chat-log-${r.fileSha256.slice(0, 24)}`,
         before: null,
         after: { fileName: file.name, fileSha256: r.fileSha256, employeeId: employee.id, account, roles, findings: r.findings.map((f) => f.id) },
@@ -83,7 +87,7 @@ export function ChatReviewPage() {
     setProblem(null);
     try {
       const next = markReviewed(f, { status, by: actor, at: Date.now(), note: notes[f.id] ?? '' });
-      await audit.append({ actor, action: 'update', collection: 'chat-review', docId: f.id, before: { ...f }, after: { ...next }, summary: `finding ${status}` });
+      await audit.append({ actor, action: 'update', collection: CHAT_REVIEW_COLLECTION, docId: f.id, before: { ...f }, after: { ...next }, summary: decisionSummary(next) });
       setFindings((list) => list.map((x) => (x.id === f.id ? next : x)));
     } catch (err) {
       setProblem(err instanceof Error && /why/.test(err.message) ? tr('排除该条需填写理由', 'Say why the finding is dismissed') : String(err));

@@ -3,6 +3,8 @@ import { sha256Hex } from '#shared/audit/chain';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
 import { openCase, transition } from '#shared/cases/case-engine';
 import {
+  applyRecordedDecisions,
+  decisionSummary,
   DEFAULT_KEYWORDS,
   findingEvidenceEvent,
   KeywordConfig,
@@ -137,5 +139,30 @@ describe('review decisions and evidence', () => {
     expect(ev.description).toContain(f!.original);
     expect(ev.notes).toContain('命中关键词：垃圾领导');
     expect(ev.notes).toContain('确认（hr-wang）：与客户投诉一致');
+  });
+});
+
+describe('decisions recorded in the audit trail', () => {
+  const ev = (docId: string, summary: string, at: number, seq: number, over: Partial<{ collectionName: string; action: string; actor: string }> = {}) => ({ docId, summary, at, seq, collectionName: 'chat-review', action: 'update', actor: 'hr-wang', ...over });
+
+  it('round-trips a decision through its summary', async () => {
+    const [f] = await findings();
+    const decided = markReviewed(f!, { status: 'dismissed', by: 'hr-zhao', at: 10, note: '玩笑话: 同事之间' });
+    const [back] = applyRecordedDecisions([f!], [ev(f!.id, decisionSummary(decided), 10, 3, { actor: 'hr-zhao' })]);
+    expect(back).toEqual(decided);
+  });
+
+  it.each<[string, ReturnType<typeof ev>[], string]>([
+    ['no events: still open', [], 'open'],
+    ['the latest decision wins', [ev('ID', 'finding confirmed', 10, 1), ev('ID', 'finding dismissed: 误报', 20, 2)], 'dismissed'],
+    ['same time: the later seq wins', [ev('ID', 'finding dismissed: 误报', 10, 1), ev('ID', 'finding confirmed', 10, 2)], 'confirmed'],
+    ['other collections are ignored', [ev('ID', 'finding confirmed', 10, 1, { collectionName: 'cases' })], 'open'],
+    ['other actions are ignored', [ev('ID', 'finding confirmed', 10, 1, { action: 'import' })], 'open'],
+    ['other findings are ignored', [ev('OTHER', 'finding confirmed', 10, 1)], 'open'],
+    ['unrelated summaries are ignored', [ev('ID', 'finding confirmedly wrong', 10, 1)], 'open'],
+  ])('%s', async (_name, events, status) => {
+    const [f] = await findings();
+    const [back] = applyRecordedDecisions([f!], events.map((e) => ({ ...e, docId: e.docId === 'ID' ? f!.id : e.docId })));
+    expect(back!.status).toBe(status);
   });
 });
