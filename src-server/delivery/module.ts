@@ -60,6 +60,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
     for (const d of await store.deliveriesOf(n.id)) {
       let failed: string | null = null;
       let deliveredAt = d.deliveredAt;
+      if (d.recipient === '' && isElectronic(d.channel)) failed = notifier.configuredChannels().includes(d.channel as never) ? 'no address on the employee record' : 'channel not configured on this server';
       if (d.channel !== 'ems' && d.channel !== 'paper' && d.channel !== 'registered-mail') {
         // Provider receipts (SMS delivery reports, in-app) arrive through the notifier.
         const message = await notifier.get(d.id);
@@ -101,7 +102,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
     for (const channel of [...new Set(body.channels)]) {
       const recipient = channel === 'in_app' ? `employee:${employee.id}` : employeeAddress(employee, channel);
       const id = `${body.noticeId}|${channel}`;
-      if (!recipient) {
+      if (!recipient || !notifier.configuredChannels().includes(channel)) {
         await store.insertDelivery({ ...emptyDelivery(id, body.noticeId, channel, '', now) });
         continue;
       }
@@ -235,6 +236,8 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
   app.addHook('onClose', async () => built?.close());
   return { notifier, store };
 }
+
+const isElectronic = (channel: string) => channel === 'in_app' || channel === 'sms' || channel === 'email' || channel === 'wecom';
 
 function emptyDelivery(id: string, noticeId: string, channel: string, recipient: string, now: number): DeliveryRow {
   return { id, noticeId, channel, recipient, linkRef: null, trackingNumber: null, signedBy: null, sentAt: null, deliveredAt: null, openedAt: null, acknowledgedAt: null, createdAt: now };

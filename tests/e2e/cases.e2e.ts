@@ -4,21 +4,30 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebApp } from '../../src-main/host/web-app.ts';
+import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
 import { launchChromium } from './browser.ts';
 
 // Story 2 in real Chromium against the web host (embedded sync server, demo company): HR opens an
 // offboarding case, sees the handover steps blocked by the open checklist, completes the checklist (a
 // customer needs a successor, work accounts are revoked with who/when), is warned when trying to hold final
-// wages, records an EMS delivery, and finds the law cited and searchable.
+// wages, records an EMS delivery, sends a notice electronically (in-app, SMS, email, WeCom at once; SMS goes
+// to a local gateway stand-in), the employee opens the link from the SMS on a second page, reads, draws a
+// signature and signs, and HR sees the delivery times and the signature "verified"; the law is cited and
+// searchable.
 
 const SHOTS = join('test-results', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'renshi-e2e-cases-'));
 let host: { url: string; close: () => Promise<void> };
 let browser: Browser;
 let page: Page;
+let peers: HttpPeers;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  peers = await startHttpPeers();
+  process.env.RENSHI_SMS_URL = `${peers.url}/sms/send`;
+  process.env.RENSHI_SMS_AUTH_HEADER = `${SMS_AUTH.name}: ${SMS_AUTH.value}`;
+  process.env.RENSHI_ESCALATION_INTERVAL_MS = '0';
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
@@ -30,12 +39,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await peers?.close();
+  for (const name of ['RENSHI_ESCALATION_INTERVAL_MS', 'RENSHI_SMS_URL', 'RENSHI_SMS_AUTH_HEADER']) delete process.env[name];
   rmSync(tmp, { recursive: true, force: true });
 });
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `cases-${name}.png`), fullPage: true });
 const byTest = (id: string) => page.getByTestId(id);
+async function bridge<T>(name: string, input: object = {}): Promise<T> {
+  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+  const body = (await res.json()) as { ok: boolean; data: T };
+  expect(body.ok).toBe(true);
+  return body.data;
+}
 const stepState = (id: string) => byTest(`step-${id}`).getAttribute('data-state');
 
 it('offboarding: blocked by the open checklist until the handover is done; wages never held', async () => {
@@ -109,6 +126,39 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await poll(() => byTest('notice-row').count()).toBe(1);
   await poll(() => byTest('case-evidence').textContent()).toContain('EA123456789CN');
   await shot('03-handover-done');
+
+  // Electronic delivery on every channel at once; the employee signs from the SMS link on a phone-sized page.
+  await poll(() => byTest('notice-send-open').isVisible()).toBe(true);
+  await byTest('notice-send-open').click();
+  await byTest('notice-title').fill('离职交接确认通知');
+  await byTest('notice-body').fill('您的劳动合同于2026年3月2日解除。离职工资已于当日一次付清，交接事项已完成。请阅读并签收。');
+  await byTest('notice-send').click();
+  await poll(() => byTest('e-notice').count()).toBe(1);
+  await poll(() => peers.state.sms.length).toBe(1);
+  const session = await bridge<{ serverUrl: string }>('syncSession');
+  const m = /https?:\/\/[^/\s]+(\/delivery\/sign\/[A-Za-z0-9_.-]+)/.exec(peers.state.sms[0]!.text);
+  expect(m).not.toBeNull();
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  await phone.goto(session.serverUrl + m![1]!);
+  await phone.getByText('离职交接确认通知').first().waitFor();
+  await phone.locator('#ack').check();
+  const box = (await phone.locator('#pad').boundingBox())!;
+  await phone.mouse.move(box.x + 30, box.y + 60);
+  await phone.mouse.down();
+  for (let i = 1; i <= 12; i++) await phone.mouse.move(box.x + 30 + i * 20, box.y + 60 + (i % 2 ? 40 : -10));
+  await phone.mouse.up();
+  const name = (await phone.locator('.muted').first().textContent())!.split(' · ')[0]!.trim();
+  await phone.locator('#name').fill(name);
+  await phone.screenshot({ path: join(SHOTS, 'cases-05-signing-page.png'), fullPage: true });
+  await phone.locator('#sign').click();
+  await phone.locator('#done').waitFor();
+  await phone.close();
+
+  await poll(() => byTest('signature-status').textContent()).toContain('verified');
+  await poll(() => byTest('e-delivery-sms').getByTestId('ack-at').textContent()).not.toBe('—');
+  await poll(() => byTest('notice-row').count()).toBe(2); // the EMS notice and the electronic one, both on the case
+  await byTest('e-delivery').scrollIntoViewIfNeeded();
+  await shot('06-signed-verified');
 
   // The law cited, and the searchable library.
   await poll(() => byTest('case-law').textContent()).toContain('劳动合同法');

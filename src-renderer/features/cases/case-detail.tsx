@@ -22,6 +22,7 @@ import { applyCaseEvent, revokeWorkAccount, viewCase } from './case-repository.t
 import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
+import { ElectronicDelivery } from './electronic-delivery.tsx';
 
 type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string } | { kind: 'notice' } | { kind: 'close' } | null;
 
@@ -142,6 +143,8 @@ export function CaseDetail({ id }: { id: string }) {
             ))}
           </Stack>
         </Section>
+
+        <ElectronicDelivery doc={doc} template={template} send={send} />
 
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Section
