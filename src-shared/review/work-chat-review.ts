@@ -47,13 +47,26 @@ export const KeywordConfig = z
       if (seen.has(l.id)) ctx.addIssue({ code: 'custom', path: ['lists', i, 'id'], message: `duplicate list id ${l.id}` });
       seen.add(l.id);
       l.keywords.forEach((k, j) => {
-        if (normalizeForMatch(k) === '') ctx.addIssue({ code: 'custom', path: ['lists', i, 'keywords', j], message: 'keyword is only spaces or punctuation' });
+        if (k.trim() && normalizeForMatch(k) === '') ctx.addIssue({ code: 'custom', path: ['lists', i, 'keywords', j], message: 'keyword is only spaces or punctuation' });
       });
     });
   });
 export type KeywordConfig = z.infer<typeof KeywordConfig>;
 
 export const DEFAULT_KEYWORDS: KeywordConfig = KeywordConfig.parse(defaultKeywords);
+
+/** HR's own keyword file (a copy of resources/review/keywords.json): the config, or every problem with its
+ *  JSON path. */
+export function loadKeywordConfig(text: string): { ok: true; config: KeywordConfig } | { ok: false; problems: { path: string; message: string }[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', message: `not JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  const r = KeywordConfig.safeParse(json);
+  return r.success ? { ok: true, config: r.data } : { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+}
 
 /** Roles whose lists exist in a config (besides 'all'), for the role picker. */
 export function rolesIn(config: KeywordConfig): string[] {

@@ -71,4 +71,14 @@ it('imports a work account’s chat log, refuses a bad one, and records a review
   await poll(() => page.getByTestId('chat-finding').count()).toBe(2);
   await poll(() => byTest('finding-status').first().innerText()).toBe('已确认');
   expect(await page.getByTestId('finding-status').count()).toBe(1);
+
+  // HR's own keyword file replaces the defaults; a broken one is refused with the path of the problem.
+  const json = (body: unknown) => ({ name: 'keywords.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(body), 'utf8') });
+  await byTest('chat-review-keyword-file').setInputFiles(json({ version: 3, lists: [{ id: 'x', role: 'all', category: 'c', severity: 'low', label: { zh: '测试', en: 't' }, keywords: [] }] }));
+  await poll(() => page.getByText('lists.0.keywords').isVisible()).toBe(true);
+  await byTest('chat-review-keyword-file').setInputFiles(json({ version: 3, lists: [{ id: 'x', role: 'all', category: 'c', severity: 'low', label: { zh: '测试', en: 't' }, keywords: ['王总您好'] }] }));
+  await poll(() => byTest('chat-review-keywords').innerText()).toContain('第 3 版');
+  await byTest('chat-review-file').setInputFiles(file(log));
+  await poll(() => page.getByTestId('chat-finding').count()).toBe(1);
+  expect(await page.getByTestId('chat-finding').innerText()).toContain('王总您好');
 }, 120_000);

@@ -2,7 +2,7 @@ import { Alert, Badge, Box, Button, Chip, FileButton, Group, List, Paper, Select
 import { IconAlertTriangle, IconFileImport, IconShieldLock } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { formatOf } from '#shared/review/chat-log';
-import { applyRecordedDecisions, CHAT_REVIEW_COLLECTION, decisionSummary, DEFAULT_KEYWORDS, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal } from '#shared/review/work-chat-review';
+import { applyRecordedDecisions, CHAT_REVIEW_COLLECTION, decisionSummary, DEFAULT_KEYWORDS, loadKeywordConfig, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal, type KeywordConfig } from '#shared/review/work-chat-review';
 import type { AuditEvent } from '#shared/schemas/audit';
 import { localDateTimeOf } from '#shared/time';
 import { useRenshi } from '../../app/context.tsx';
@@ -32,6 +32,19 @@ export function ChatReviewPage() {
   const [findings, setFindings] = useState<ChatFinding[]>([]);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
+  // HR's own keyword file for this session (a copy of resources/review/keywords.json); defaults otherwise.
+  const [config, setConfig] = useState<{ name: string; config: KeywordConfig } | null>(null);
+  const [configProblems, setConfigProblems] = useState<{ path: string; message: string }[]>([]);
+  const keywords = config?.config ?? DEFAULT_KEYWORDS;
+
+  const onKeywordFile = async (file: File | null) => {
+    if (!file) return;
+    const r = loadKeywordConfig(await file.text());
+    if (r.ok) {
+      setConfig({ name: file.name, config: r.config });
+      setConfigProblems([]);
+    } else setConfigProblems(r.problems);
+  };
 
   const employee = employees.find((e) => e.id === employeeId) ?? null;
   const accounts = useMemo(() => (employee?.workAccounts ?? []).map((a) => ({ value: `${a.kind}:${a.account}`, label: `${a.kind} · ${a.account}${a.revokedAt ? tr('（已回收）', ' (revoked)') : ''}` })), [employee, lang]);
@@ -54,7 +67,7 @@ export function ChatReviewPage() {
     try {
       const [kind, ...rest] = accountKey.split(':');
       const account = { kind: kind as ChatFinding['account']['kind'], account: rest.join(':') };
-      const r = await reviewChatLog({ fileName: file.name, text: await file.text(), format: formatOf(file.name), employee, account, roles });
+      const r = await reviewChatLog({ fileName: file.name, text: await file.text(), format: formatOf(file.name), employee, account, roles, config: keywords });
       if (!r.ok) {
         setRefusal(r.refusal);
         setFindings([]);
@@ -114,7 +127,7 @@ export function ChatReviewPage() {
             <Group gap="xs">
               <Text size="sm">{tr('岗位关键词：', 'Role lists:')}</Text>
               <Chip.Group multiple value={roles} onChange={setRoles}>
-                {rolesIn(DEFAULT_KEYWORDS).map((r) => (
+                {rolesIn(keywords).map((r) => (
                   <Chip key={r} value={r} size="xs">
                     {ROLE_LABEL[r] ? tr(...ROLE_LABEL[r]) : r}
                   </Chip>
@@ -124,6 +137,34 @@ export function ChatReviewPage() {
                 {tr('（通用词表始终适用）', '(the general lists always apply)')}
               </Text>
             </Group>
+            <Group gap="xs">
+              <Text size="xs" c="dimmed" data-testid="chat-review-keywords">
+                {config ? tr(`关键词表：${config.name}（第 ${config.config.version} 版）`, `Keyword lists: ${config.name} (version ${config.config.version})`) : tr('关键词表：系统默认', 'Keyword lists: built-in defaults')}
+              </Text>
+              <FileButton onChange={(f) => void onKeywordFile(f)} accept=".json,application/json" inputProps={{ 'data-testid': 'chat-review-keyword-file' } as object}>
+                {(props) => (
+                  <Button {...props} size="compact-xs" variant="subtle">
+                    {tr('载入自定义关键词表（JSON）', 'Load own keyword lists (JSON)')}
+                  </Button>
+                )}
+              </FileButton>
+              {config && (
+                <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setConfig(null)}>
+                  {tr('恢复默认', 'Use defaults')}
+                </Button>
+              )}
+            </Group>
+            {configProblems.length > 0 && (
+              <Alert color="red" title={tr('关键词表有误，未载入', 'Keyword file not loaded')}>
+                <List size="sm">
+                  {configProblems.slice(0, 20).map((p, i) => (
+                    <List.Item key={i}>
+                      {p.path || tr('（文件）', '(file)')}: {p.message}
+                    </List.Item>
+                  ))}
+                </List>
+              </Alert>
+            )}
             <Group>
               <FileButton onChange={(f) => void onFile(f)} accept=".csv,.json,.txt,text/csv,application/json,text/plain" inputProps={{ 'data-testid': 'chat-review-file' } as object}>
                 {(props) => (

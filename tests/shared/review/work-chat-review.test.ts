@@ -9,6 +9,7 @@ import {
   findingEvidenceEvent,
   KeywordConfig,
   listsForRoles,
+  loadKeywordConfig,
   markReviewed,
   normalizeForMatch,
   reviewChatLog,
@@ -164,5 +165,28 @@ describe('decisions recorded in the audit trail', () => {
     const [f] = await findings();
     const [back] = applyRecordedDecisions([f!], events.map((e) => ({ ...e, docId: e.docId === 'ID' ? f!.id : e.docId })));
     expect(back!.status).toBe(status);
+  });
+});
+
+describe('loadKeywordConfig', () => {
+  it('accepts the shipped file as HR would copy it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const r = loadKeywordConfig(await readFile(new URL('../../../resources/review/keywords.json', import.meta.url), 'utf8'));
+    expect(r.ok && r.config.lists.length).toBe(DEFAULT_KEYWORDS.lists.length);
+  });
+
+  it.each<[string, string, { path: string; message: string }[]]>([
+    ['not JSON', '{', [{ path: '', message: expect.stringContaining('not JSON') as unknown as string }]],
+    ['an empty keyword', JSON.stringify({ version: 1, lists: [{ id: 'a', role: 'all', category: 'x', severity: 'high', label: { zh: '甲', en: 'a' }, keywords: [''] }] }), [{ path: 'lists.0.keywords.0', message: expect.any(String) as unknown as string }]],
+    ['a bad role', JSON.stringify({ version: 1, lists: [{ id: 'a', role: 'Sales Team', category: 'x', severity: 'high', label: { zh: '甲', en: 'a' }, keywords: ['k'] }] }), [{ path: 'lists.0.role', message: expect.any(String) as unknown as string }]],
+  ])('refuses %s with the path of each problem', (_name, text, problems) => {
+    const r = loadKeywordConfig(text);
+    expect(r.ok ? [] : r.problems).toEqual(problems);
+  });
+
+  it('a custom list is used by the scan', async () => {
+    const r = loadKeywordConfig(JSON.stringify({ version: 2, lists: [{ id: 'x', role: 'all', category: 'c', severity: 'low', label: { zh: '自定义', en: 'custom' }, keywords: ['报价明天'] }] }));
+    if (!r.ok) throw new Error('refused');
+    expect((await findings({ config: r.config })).map((f) => f.row)).toEqual([2]);
   });
 });
