@@ -1,5 +1,7 @@
 import { builtInTemplate } from '#shared/cases/builtin-templates';
 import { CaseDoc, canAccessCase } from '#shared/cases/case-doc';
+import { syncLostContactCase } from '#shared/cases/lost-contact-bridge';
+import { canStartAbsenteeismDismissal, type EscalationState } from '#shared/escalation/missed-punch-escalation';
 import { openCase, transition, type CaseActor, type CaseEventInput, type CaseRefusalReason, type OpenCaseInput } from '#shared/cases/case-engine';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { RenshiError } from '#shared/errors';
@@ -38,6 +40,26 @@ export async function openCaseRecord(ctx: CaseWriteContext, template: CaseTempla
   await ctx.db.cases.insert(r.doc);
   for (const note of r.audit) await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: r.doc.id, before: null, after: r.doc, summary: note.summary.slice(0, 500) });
   return { ok: true, doc: r.doc };
+}
+
+/**
+ * 旷工解除 from a lost-contact case: the lost-contact case lives in the server's escalation chain, so its
+ * contact attempts and known reason are first brought into a local lost-contact CaseDoc (idempotent ids),
+ * which is then the origin the dismissal template requires. Refused unless the chain's case has a contact
+ * attempt and a known reason (open, or closed by HR as "dismissal started").
+ */
+export async function openDismissalFromEscalation(ctx: CaseWriteContext, escalation: EscalationState, input: { id: string; siteId?: string; participants?: OpenCaseInput['participants'] }): Promise<CaseWriteResult> {
+  const c = escalation.case;
+  const started = c !== null && c.outcome === 'dismissal_started' && c.contactAttempts.length > 0 && c.knownReason !== null;
+  if (!c || !(canStartAbsenteeismDismissal(c) || started)) {
+    return { ok: false, reasons: [{ code: 'precondition-unmet', stepId: null, rule: 'starts-from', message: 'the lost-contact case needs a recorded contact attempt and a known reason' }] };
+  }
+  const existing = await load(ctx, c.id);
+  const synced = syncLostContactCase(builtInTemplate('lost-contact'), escalation, ctxOf(ctx), existing ?? undefined);
+  if (!synced.ok) return synced;
+  await ctx.db.cases.upsert(synced.doc);
+  for (const a of synced.audit) await ctx.audit.append({ actor: ctx.actor, action: a.action, collection: 'cases', docId: synced.doc.id, before: existing, after: synced.doc, summary: a.summary.slice(0, 500) });
+  return openCaseRecord(ctx, builtInTemplate('dismissal-absenteeism'), { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
 }
 
 /**

@@ -4,8 +4,6 @@ import { useEffect, useMemo, useState } from 'react';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
 import { CaseDoc } from '#shared/cases/case-doc';
 import { describeReason } from '#shared/cases/case-messages';
-import { syncLostContactCase } from '#shared/cases/lost-contact-bridge';
-import { canStartAbsenteeismDismissal } from '#shared/escalation/missed-punch-escalation';
 import { newId } from '#shared/ids';
 import { navigate } from '../../app/router.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -17,7 +15,7 @@ import { stripMeta } from '../../db/records.ts';
 import { useEmployees } from '../employees/use-employees.ts';
 import { CaseDetail } from './case-detail.tsx';
 import { canAccessCase } from '#shared/cases/case-doc';
-import { openCaseRecord } from './case-repository.ts';
+import { openCaseRecord, openDismissalFromEscalation } from './case-repository.ts';
 import { useCaseContext, useTr } from './case-ui.ts';
 import { LawLibrary } from './law-library.tsx';
 import { useEscalationItems } from './lost-contact-cases.tsx';
@@ -148,25 +146,15 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
     setBusy(true);
     setProblems([]);
     try {
-      let originId: string | undefined;
       if (template.startsFrom) {
-        if (!escalation?.case || !canStartAbsenteeismDismissal(escalation.case)) {
-          setProblems([tr('只能从已记录联系尝试和已知原因的失联案件发起旷工解除。', 'An absenteeism dismissal starts only from a lost-contact case with contact attempts and a known reason on file.')]);
-          return;
-        }
-        // The lost-contact case lives in the escalation chain on the server; bring its evidence into a local case.
-        const lcTemplate = builtInTemplate('lost-contact');
-        const existing = await ctx.db.cases.findOne(escalation.case.id).exec();
-        const synced = syncLostContactCase(lcTemplate, escalation, { now: Date.now(), actor: { id: ctx.actor, roles: ctx.roles } }, existing ? CaseDoc.parse(stripMeta(existing.toMutableJSON() as Record<string, unknown>)) : undefined);
-        if (!synced.ok) {
-          setProblems(synced.reasons.map((r) => describeReason(r, tr('zh', 'en') as 'zh' | 'en')));
-          return;
-        }
-        await ctx.db.cases.upsert(synced.doc);
-        for (const a of synced.audit) await ctx.audit.append({ actor: ctx.actor, action: a.action, collection: 'cases', docId: synced.doc.id, before: null, after: synced.doc, summary: a.summary.slice(0, 500) });
-        originId = synced.doc.id;
+        const r = escalation
+          ? await openDismissalFromEscalation(ctx, escalation, { id: newId(), siteId: emp?.siteId, participants: emp ? [{ personId: emp.id, name: emp.name, role: 'subject' }] : [] })
+          : { ok: false as const, reasons: [{ code: 'precondition-unmet' as const, stepId: null, rule: 'starts-from', message: 'open it from a lost-contact case' }] };
+        if (!r.ok) setProblems(r.reasons.map((x) => describeReason(x, tr('zh', 'en') as 'zh' | 'en')));
+        else navigate(`/cases/${encodeURIComponent(r.doc.id)}`);
+        return;
       }
-      const r = await openCaseRecord(ctx, template, { id: newId(), subjectEmployeeId: employeeId, siteId: emp?.siteId ?? escalation?.siteId ?? 'unknown', categoryCode: category, participants: emp ? [{ personId: emp.id, name: emp.name, role: 'subject' }] : [] }, originId);
+      const r = await openCaseRecord(ctx, template, { id: newId(), subjectEmployeeId: employeeId, siteId: emp?.siteId ?? escalation?.siteId ?? 'unknown', categoryCode: category, participants: emp ? [{ personId: emp.id, name: emp.name, role: 'subject' }] : [] });
       if (!r.ok) setProblems(r.reasons.map((x) => describeReason(x, tr('zh', 'en') as 'zh' | 'en')));
       else navigate(`/cases/${encodeURIComponent(r.doc.id)}`);
     } finally {

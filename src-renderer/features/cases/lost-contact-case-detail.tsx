@@ -12,6 +12,7 @@ import type { EscalationItem, MessageDelivery, StatusEntry } from '../alerts/esc
 import { useEmployee } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
 import { dismissalPreconditions } from './dismissal-preconditions.ts';
+import { DismissalWorkflowLink } from './dismissal-workflow-link.tsx';
 import { CaseStatusBadge } from './lost-contact-cases.tsx';
 
 type Dialog = 'attempt' | 'reason' | 'close' | 'dismissal' | null;
@@ -145,6 +146,7 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
                 </Button>
               </span>
             </Tooltip>
+            {canDismiss && <DismissalWorkflowLink anomalyId={anomalyId} />}
             {!canDismiss && open && (
               <Text size="xs" c="dimmed" data-testid="dismissal-missing">
                 {t('lc.dismissalMissing', { list: missing.join('；') })}

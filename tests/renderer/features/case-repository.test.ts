@@ -7,7 +7,8 @@ import { AuditEvent } from '#shared/schemas/audit';
 import { instantOf } from '#shared/time';
 import { saveEmployee } from '../../../src-renderer/db/employees.ts';
 import type { RenshiDatabase } from '../../../src-renderer/db/database.ts';
-import { applyCaseEvent, listCases, openCaseRecord, revokeWorkAccount, viewCase, type CaseWriteContext } from '../../../src-renderer/features/cases/case-repository.ts';
+import { startEscalation, transition as escalate, type EscalationEventInput, type EscalationState } from '#shared/escalation/missed-punch-escalation';
+import { applyCaseEvent, listCases, openCaseRecord, openDismissalFromEscalation, revokeWorkAccount, viewCase, type CaseWriteContext } from '../../../src-renderer/features/cases/case-repository.ts';
 import { openTestDb } from '../db/helpers.ts';
 
 const open: RenshiDatabase[] = [];
@@ -124,5 +125,32 @@ describe('case repository on a real local database', () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
     expect((await viewCase(ctx, 'case-6'))!.evidence.map((e) => e.id).sort()).toEqual(['ev-a', 'ev-b', 'ev-c', 'ev-d']);
+  });
+
+  test('旷工解除 opens only from a lost-contact chain with a contact attempt and a known reason', async () => {
+    const { ctx } = await setup();
+    const chain = (steps: [number, EscalationEventInput][]): EscalationState => {
+      let s = startEscalation({
+        anomaly: { id: 'anomaly|emp-li|2026-03-02', employeeId: 'emp-li', siteId: 's1', date: '2026-03-02', detectedAt: instantOf('2026-03-02 09:05'), escalationWindowMinutes: 120 },
+        employeeChannels: ['sms'],
+        emergencyChannels: ['sms'],
+      });
+      for (const [when, e] of steps) s = escalate(s, e, when).state;
+      return s;
+    };
+    const t0 = instantOf('2026-03-02 09:05');
+    const toCase: [number, EscalationEventInput][] = [[t0, { type: 'timer' }], [t0 + 7_200_000, { type: 'timer' }], [t0 + 14_400_000, { type: 'timer' }]];
+    const attempt: [number, EscalationEventInput] = [t0 + 86_400_000, { type: 'record_contact_attempt', by: 'hr', method: 'phone', reached: false }];
+    const refused = await openDismissalFromEscalation(ctx, chain([...toCase, attempt]), { id: 'dis-1' });
+    expect(refused.ok).toBe(false);
+    expect(await ctx.db.cases.count().exec()).toBe(0);
+
+    const ready = chain([...toCase, attempt, [t0 + 3 * 86_400_000, { type: 'record_known_reason', by: 'hr', reason: '家属告知被困传销' }]]);
+    const opened = await openDismissalFromEscalation(ctx, ready, { id: 'dis-1' });
+    if (!opened.ok) throw new Error(JSON.stringify(opened.reasons));
+    expect(opened.doc.templateId).toBe('dismissal-absenteeism');
+    const origin = await viewCase(ctx, opened.doc.originCaseId!);
+    expect(origin?.templateId).toBe('lost-contact');
+    expect(origin?.evidence.map((e) => e.kind)).toContain('known-reason');
   });
 });
