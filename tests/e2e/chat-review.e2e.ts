@@ -81,4 +81,26 @@ it('imports a work account’s chat log, refuses a bad one, and records a review
   await byTest('chat-review-file').setInputFiles(file(log));
   await poll(() => page.getByTestId('chat-finding').count()).toBe(1);
   expect(await page.getByTestId('chat-finding').innerText()).toContain('王总您好');
+
+  // A confirmed finding goes to the employee's open serious-violation case as its violation record.
+  await page.goto(`${host.url}/#/cases`);
+  await byTest('cases-new').click();
+  await byTest('new-case-template').click();
+  await page.getByRole('option', { name: '严重违纪解除', exact: true }).click();
+  await byTest('new-case-employee').click();
+  await page.getByRole('option', { name: label.split(' · ')[0]!, exact: true }).click();
+  await byTest('new-case-open').click();
+  await poll(() => byTest('case-detail').isVisible()).toBe(true);
+  const caseUrl = page.url();
+
+  await page.goto(`${host.url}/#/chat-review`);
+  await byTest('chat-review-employee').click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+  await byTest('chat-review-file').setInputFiles(file(log));
+  await poll(() => byTest('finding-status').first().innerText()).toBe('已确认');
+  await byTest('finding-attach').click();
+  await poll(() => byTest('finding-attached').isVisible()).toBe(true);
+
+  await page.goto(caseUrl);
+  await poll(() => byTest('case-detail').innerText()).toContain('我们那个垃圾领导啥也不懂');
 }, 120_000);

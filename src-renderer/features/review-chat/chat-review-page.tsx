@@ -1,13 +1,16 @@
 import { Alert, Badge, Box, Button, Chip, FileButton, Group, List, Paper, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconFileImport, IconShieldLock } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { CaseDoc } from '#shared/cases/case-doc';
 import { formatOf } from '#shared/review/chat-log';
-import { applyRecordedDecisions, CHAT_REVIEW_COLLECTION, decisionSummary, DEFAULT_KEYWORDS, loadKeywordConfig, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal, type KeywordConfig } from '#shared/review/work-chat-review';
+import { applyRecordedDecisions, CHAT_REVIEW_COLLECTION, decisionSummary, DEFAULT_KEYWORDS, findingEvidenceEvent, loadKeywordConfig, markReviewed, reviewChatLog, rolesIn, suggestRoles, type ChatFinding, type ImportRefusal, type KeywordConfig } from '#shared/review/work-chat-review';
 import type { AuditEvent } from '#shared/schemas/audit';
 import { localDateTimeOf } from '#shared/time';
 import { useRenshi } from '../../app/context.tsx';
 import { useLanguage } from '../../i18n/i18n.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
+import { applyCaseEvent, listCases, templateOf } from '../cases/case-repository.ts';
+import { useCaseContext } from '../cases/case-ui.ts';
 
 /**
  * Work-channel review (工作账号聊天审查): HR picks an employee and one of their registered work accounts,
@@ -105,6 +108,41 @@ export function ChatReviewPage() {
     } catch (err) {
       setProblem(err instanceof Error && /why/.test(err.message) ? tr('排除该条需填写理由', 'Say why the finding is dismissed') : String(err));
     }
+  };
+
+  // Open cases of this employee, for attaching confirmed findings as evidence.
+  const caseCtx = useCaseContext();
+  const [cases, setCases] = useState<CaseDoc[]>([]);
+  const [caseFor, setCaseFor] = useState<Record<string, string | null>>({});
+  const [attached, setAttached] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!employeeId) return setCases([]);
+    let live = true;
+    listCases(caseCtx)
+      .then((all) => live && setCases(all.filter((c) => c.subjectEmployeeId === employeeId && c.status === 'open')))
+      .catch(() => live && setCases([]));
+    return () => {
+      live = false;
+    };
+  }, [caseCtx, employeeId, findings.length]);
+
+  const templateOrNull = (c: CaseDoc) => {
+    try {
+      return templateOf(c);
+    } catch {
+      return null; // a template this terminal does not have
+    }
+  };
+
+  const attach = async (f: ChatFinding) => {
+    const c = cases.find((x) => x.id === (caseFor[f.id] ?? cases[0]?.id));
+    if (!c) return;
+    setProblem(null);
+    // Collected for the first undecided step that asks for a violation record, if the template has one.
+    const step = templateOrNull(c)?.steps.find((st) => st.evidence.some((e) => e.kind === 'violation-record') && !['done', 'skipped', 'overridden'].includes(c.steps.find((x) => x.id === st.id)?.state ?? ''));
+    const r = await applyCaseEvent(caseCtx, c.id, findingEvidenceEvent(f, { id: `${f.id}-${c.id}`.slice(0, 100), stepId: step?.id ?? null }));
+    if (r.ok) setAttached((a) => ({ ...a, [f.id]: c.id }));
+    else setProblem(r.reasons.map((x) => ('message' in x && x.message ? x.message : x.code)).join('; '));
   };
 
   const open = findings.filter((f) => f.status === 'open').length;
@@ -270,6 +308,23 @@ export function ChatReviewPage() {
                           {f.reviewedBy} {f.reviewedAt ? localDateTimeOf(f.reviewedAt) : ''}
                         </Text>
                         {f.reviewNote && <Text size="xs">{f.reviewNote}</Text>}
+                        {f.status === 'confirmed' &&
+                          (attached[f.id] ? (
+                            <Text size="xs" c="green" data-testid="finding-attached">
+                              {tr(`已作为证据附加到案件 ${attached[f.id]}`, `Attached as evidence to case ${attached[f.id]}`)}
+                            </Text>
+                          ) : cases.length === 0 ? (
+                            <Text size="xs" c="dimmed">
+                              {tr('该员工没有进行中的案件', 'No open case for this employee')}
+                            </Text>
+                          ) : (
+                            <Group gap={4} wrap="nowrap">
+                              <Select size="xs" data={cases.map((c) => ({ value: c.id, label: `${templateOrNull(c)?.name[lang === 'en' ? 'en' : 'zh'] ?? c.templateId} · ${c.id}` }))} value={caseFor[f.id] ?? cases[0]!.id} onChange={(v) => setCaseFor((m) => ({ ...m, [f.id]: v }))} data-testid="finding-case" />
+                              <Button size="xs" variant="light" onClick={() => void attach(f)} data-testid="finding-attach">
+                                {tr('附加为证据', 'Attach')}
+                              </Button>
+                            </Group>
+                          ))}
                       </Stack>
                     )}
                   </Table.Td>
