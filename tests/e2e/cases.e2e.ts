@@ -171,3 +171,36 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await page.goto(`${host.url}/#/cases`);
   await poll(() => byTest('case-row').count()).toBe(1);
 });
+
+it('sensitive event: category, people with roles, an interview, access granted; restricted badge in the list', async () => {
+  await page.goto(`${host.url}/#/cases/new`);
+  await byTest('new-case-template').click();
+  await page.getByRole('option', { name: '敏感事件' }).click();
+  await byTest('new-case-employee').click();
+  await page.getByRole('option').nth(1).click();
+  await byTest('new-case-category').click();
+  await page.getByRole('option').first().click();
+  await byTest('new-case-open').click();
+  await poll(() => byTest('case-people').isVisible()).toBe(true);
+
+  await byTest('participant-person').click();
+  await page.getByRole('option').nth(2).click();
+  await byTest('participant-role').click();
+  await page.getByRole('option', { name: '证人' }).click();
+  await byTest('participant-add').click();
+  await poll(() => byTest('participant-row').count()).toBe(2);
+
+  await byTest('interview-add').nth(1).click();
+  await byTest('dialog-text').fill('证人称B多次在群内鼓动A索要更高补偿');
+  await byTest('dialog-submit').click();
+  await poll(() => byTest('participant-row').nth(1).textContent()).toContain('已谈话');
+
+  await byTest('access-user').fill('hr-manager-zhao');
+  await byTest('access-grant').click();
+  await poll(() => byTest('access-row').count()).toBe(2);
+  await shot('07-sensitive-event');
+
+  await page.goto(`${host.url}/#/cases`);
+  await poll(() => byTest('case-row').count()).toBe(2);
+  await poll(() => byTest('cases-table').textContent()).toContain('受限');
+});

@@ -23,8 +23,9 @@ import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
 import { ElectronicDelivery } from './electronic-delivery.tsx';
+import { CasePeople } from './case-people.tsx';
 
-type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string } | { kind: 'notice' } | { kind: 'close' } | null;
+type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string; personId?: string } | { kind: 'notice' } | { kind: 'close' } | null;
 
 /**
  * One case: its steps with state and what is missing (blocked steps list their reasons), the evidence,
@@ -90,6 +91,11 @@ export function CaseDetail({ id }: { id: string }) {
         title={
           <Group gap="xs">
             {label(template.name)} · {employee ? `${employee.name}（${employee.employeeNo}）` : doc.subjectEmployeeId} <CaseStatusBadge status={doc.status} />
+            {doc.categoryCode && (
+              <Badge variant="outline" color="grape" data-testid="case-category">
+                {doc.categoryCode} {label(template.categories.find((c) => c.code === doc.categoryCode)?.label)}
+              </Badge>
+            )}
           </Group>
         }
         subtitle={label(template.description)}
@@ -144,6 +150,14 @@ export function CaseDetail({ id }: { id: string }) {
           </Stack>
         </Section>
 
+        {(doc.restricted || doc.participants.length > 1 || template.participantRoles.some((r) => r === 'witness')) && (
+          <CasePeople
+            doc={doc}
+            template={template}
+            send={send}
+            onInterview={(personId) => setDialog({ kind: 'evidence', stepId: template.steps.find((s) => s.evidence.some((e) => e.kind === 'interview'))?.id ?? template.steps[0]!.id, evidenceKind: 'interview', personId })}
+          />
+        )}
         <ElectronicDelivery doc={doc} template={template} send={send} />
 
         <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -529,7 +543,7 @@ function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onC
       else if (dialog.kind === 'close') ok = await send({ type: 'close_case', outcome: text });
       else if (dialog.kind === 'evidence') {
         const sha256 = file ? await sha256OfFile(file) : null;
-        ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file ? { sha256, ref: file.name.slice(0, 500) } : null } });
+        ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file ? { sha256, ref: file.name.slice(0, 500) } : null, personId: dialog.personId ?? null } });
       } else if (dialog.kind === 'notice') {
         const [stepId, noticeKind, recipient] = (kind ?? '').split('|');
         const noticeId = newId();
