@@ -1,3 +1,4 @@
+import { canAccessCase } from '#shared/cases/case-doc';
 import { COLLECTIONS, type CollectionName } from '#shared/collections';
 import { SENSITIVE_EMPLOYEE_FIELDS } from '#shared/schemas/employee';
 import { seesSensitiveFields } from '#shared/sync/auth';
@@ -35,3 +36,15 @@ export function siteOf(collection: CollectionName, doc: SyncDoc): string | null 
   const value = field ? doc[field] : null;
   return typeof value === 'string' ? value : null;
 }
+
+/**
+ * Whether a principal may read this document at all. Restricted cases (sensitive events) reach only the
+ * users on their access list (by user name), whatever the role; everything else is decided by role and site.
+ */
+export function mayRead(principal: Principal, collection: CollectionName, doc: SyncDoc): boolean {
+  if (collection !== 'cases' || doc.restricted !== true) return true;
+  return Array.isArray(doc.access) && canAccessCase({ restricted: true, access: doc.access as never }, principal.name);
+}
+
+/** Collections where some documents are hidden from some readers (pull filters them one by one). */
+export const hasPerDocumentAccess = (collection: CollectionName) => collection === 'cases';

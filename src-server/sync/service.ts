@@ -10,7 +10,7 @@ import { conflictRepository } from '../conflicts/repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { ChangeFeed } from './feed.ts';
 import type { DocWrite, StoredDoc, SyncRepository } from './repository.ts';
-import { isMasked, keepHiddenFields, maskFor, siteOf } from './scope.ts';
+import { hasPerDocumentAccess, isMasked, keepHiddenFields, maskFor, mayRead, siteOf } from './scope.ts';
 
 type Deps = { db: Database; repo: SyncRepository; feed: ChangeFeed; now?: () => number };
 
@@ -60,11 +60,11 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
       requireAccess(principal, collection, 'read');
       const after = checkpoint?.serverSeq ?? 0;
       const site = siteFilter(principal, collection);
-      if (isMasked(principal, collection)) {
+      if (isMasked(principal, collection) || hasPerDocumentAccess(collection)) {
         const docs = await repo.since(db, collection, after, limit, site);
         const last = docs[docs.length - 1];
         const page: PullResponse = {
-          documents: docs.map((d) => maskFor(principal, collection, d.doc)),
+          documents: docs.filter((d) => mayRead(principal, collection, d.doc)).map((d) => maskFor(principal, collection, d.doc)),
           checkpoint: last ? { id: last.doc.id, serverSeq: last.serverSeq } : checkpoint,
         };
         return JSON.stringify(page);
@@ -109,6 +109,7 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
         const visible = (m: StoredDoc | undefined): WireDocument | null => {
           if (!m) return null;
           if (principal.siteId && spec.siteField && m.siteId !== principal.siteId) return null;
+          if (!mayRead(principal, collection, m.doc)) return null;
           return maskFor(principal, collection, m.doc);
         };
         const toWrite: SyncDoc[] = [];
@@ -121,6 +122,10 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
         for (const { incoming, assumed } of candidates) {
           const stored = masters.get(incoming.id);
           const master = visible(stored);
+          if (stored && !mayRead(principal, collection, stored.doc)) {
+            rejections.push({ id: incoming.id, code: 'forbidden', message: 'this case is restricted to the people on its access list' });
+            continue;
+          }
           if (stored && !master) {
             rejections.push({ id: incoming.id, code: 'forbidden', message: 'the document belongs to another site' });
             continue;
@@ -177,7 +182,8 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
       const site = siteFilter(principal, collection);
       return feed.subscribe(collection, (stored) => {
         // Site exits concern only readers bound to the site that was left.
-        const mine = site === null ? stored.filter((d) => !d.exit) : stored.filter((d) => d.siteId === site);
+        const inSite = site === null ? stored.filter((d) => !d.exit) : stored.filter((d) => d.siteId === site);
+        const mine = inSite.filter((d) => mayRead(principal, collection, d.doc));
         const last = mine[mine.length - 1];
         if (last) onChanges(mine.map((d) => maskFor(principal, collection, d.doc)), { id: last.doc.id, serverSeq: last.serverSeq });
       });

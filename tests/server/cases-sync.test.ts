@@ -4,7 +4,7 @@ import { CaseDoc } from '#shared/cases/case-doc';
 import { openCase, transition, type CaseEventInput } from '#shared/cases/case-engine';
 import { decidePush } from '#shared/sync/conflicts';
 import { accessFor } from '#shared/sync/auth';
-import { ADMIN, Api, login, startTestServer } from './support/backends.ts';
+import { ADMIN, Api, login, startTestServer, userApi } from './support/backends.ts';
 import { row } from './support/fixtures.ts';
 
 const template = builtInTemplate('offboarding');
@@ -79,5 +79,23 @@ describe('cases through the sync server (PGlite)', () => {
     const bad = { ...opened('c-bad'), status: 'half-done' };
     const res = await admin.push('cases', [row(bad)]);
     expect(res.body.rejections).toEqual([expect.objectContaining({ id: 'c-bad', code: 'validation-failed' })]);
+  });
+
+  test('a restricted case reaches only the users on its access list, on pull and on push', async () => {
+    const se = builtInTemplate('sensitive-event');
+    const r = openCase(se, { id: 'c-secret', subjectEmployeeId: 'emp-1', siteId: 's1', categoryCode: se.categories[0]!.code, access: ['hr-li'] }, { now: T0, actor: { id: ADMIN.username, roles: ['hr'] } });
+    if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+    expect((await admin.push('cases', [row(r.doc)])).body.rejections).toEqual([]);
+    const li = await userApi(admin, { username: 'hr-li', role: 'hr' });
+    const wu = await userApi(admin, { username: 'hr-wu', role: 'hr' });
+    const ids = async (api: Api) => (await api.pull('cases', 'limit=100')).body.documents.map((d: { id: string }) => d.id);
+    expect(await ids(admin)).toContain('c-secret');
+    expect(await ids(li)).toContain('c-secret');
+    expect(await ids(wu)).not.toContain('c-secret');
+    expect(await ids(wu)).toContain('c-sync'); // unrestricted cases stay visible
+    const tampered = { ...r.doc, outcome: 'changed by someone without access', updatedAt: T0 + 5 };
+    const res = await wu.push('cases', [row(tampered, r.doc)]);
+    expect(res.body.rejections).toEqual([expect.objectContaining({ id: 'c-secret', code: 'forbidden' })]);
+    expect(res.body.conflicts).toEqual([]); // the stored case is not revealed either
   });
 });

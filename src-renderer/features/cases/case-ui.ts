@@ -27,8 +27,14 @@ export function useCaseRoles(): ApproverRole[] {
   return [];
 }
 
+/**
+ * Who acts on cases: the signed-in user's name when the terminal is signed in to the sync server (the name
+ * the server checks a restricted case's access list against), else the local operator.
+ */
 export function useCaseContext(): CaseWriteContext {
-  const { db, audit, actor } = useRenshi();
+  const { db, audit, actor: localActor } = useRenshi();
+  const sync = useSync();
+  const actor = sync?.session?.principal?.name ?? localActor;
   const roles = useCaseRoles();
   return useMemo(() => ({ db, audit, actor, roles }), [db, audit, actor, roles.join(',')]);
 }

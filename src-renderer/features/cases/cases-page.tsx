@@ -33,7 +33,8 @@ export function CasesArea({ segments, query }: { segments: string[]; query: URLS
 const OPENABLE = ['offboarding', 'loss-deduction', 'dismissal-serious-violation', 'absent-without-leave', 'sensitive-event'];
 
 export function useCases(): CaseDoc[] | undefined {
-  const { db, actor } = useRenshi();
+  const { db } = useRenshi();
+  const { actor } = useCaseContext();
   const docs = useObservable(() => db.cases.find({ sort: [{ updatedAt: 'desc' }] }).$, [db]);
   return useMemo(
     () => docs?.map((d) => CaseDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>))).filter((c) => canAccessCase(c, actor)),
