@@ -157,6 +157,11 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await poll(() => byTest('signature-status').textContent()).toContain('verified');
   await poll(() => byTest('e-delivery-sms').getByTestId('ack-at').textContent()).not.toBe('—');
   await poll(() => byTest('notice-row').count()).toBe(2); // the EMS notice and the electronic one, both on the case
+  // The same notice also went by EMS: recorded on the delivery record with its tracking number.
+  await byTest('paper-tracking').fill('EB987654321CN');
+  await byTest('paper-signer').fill('本人');
+  await byTest('paper-save').click();
+  await poll(() => byTest('e-delivery-ems').textContent()).toContain('EB987654321CN');
   await byTest('e-delivery').scrollIntoViewIfNeeded();
   await shot('06-signed-verified');
 

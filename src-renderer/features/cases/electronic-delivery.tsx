@@ -126,6 +126,7 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
                 ))}
               </Table.Tbody>
             </Table>
+            {doc.status === 'open' && <PaperForm onSave={async (x) => { await client.paper(n.id, x); await load(); }} />}
             {n.signature && (
               <Group mt="xs" align="flex-start" data-testid="signature">
                 {n.signature.image && <Image src={n.signature.image} w={180} h={66} fit="contain" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6 }} alt="signature" />}
@@ -160,6 +161,41 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
         }}
       />
     </Section>
+  );
+}
+
+/** The same notice also sent on paper / by EMS: tracking number and, once delivered, who signed for it. */
+function PaperForm({ onSave }: { onSave: (x: { channel: 'ems' | 'paper' | 'registered-mail'; trackingNumber: string; signedBy: string }) => Promise<void> }) {
+  const { tr } = useTr();
+  const [channel, setChannel] = useState<string | null>('ems');
+  const [tracking, setTracking] = useState('');
+  const [signer, setSigner] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <Group gap="xs" mt="xs" align="flex-end">
+      <Select size="xs" w={110} data={[{ value: 'ems', label: 'EMS' }, { value: 'registered-mail', label: tr('挂号信', 'Registered') }, { value: 'paper', label: tr('当面送达', 'By hand') }]} value={channel} onChange={setChannel} allowDeselect={false} />
+      <TextInput size="xs" placeholder={tr('运单号', 'Tracking number')} value={tracking} onChange={(e) => setTracking(e.currentTarget.value)} data-testid="paper-tracking" />
+      <TextInput size="xs" placeholder={tr('签收人', 'Signed by')} value={signer} onChange={(e) => setSigner(e.currentTarget.value)} data-testid="paper-signer" />
+      <Button
+        size="xs"
+        variant="light"
+        loading={busy}
+        disabled={!tracking.trim() && !signer.trim()}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await onSave({ channel: (channel ?? 'ems') as 'ems', trackingNumber: tracking.trim(), signedBy: signer.trim() });
+            setTracking('');
+            setSigner('');
+          } finally {
+            setBusy(false);
+          }
+        }}
+        data-testid="paper-save"
+      >
+        {tr('登记纸质送达', 'Record paper delivery')}
+      </Button>
+    </Group>
   );
 }
 
