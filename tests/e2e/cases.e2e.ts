@@ -209,3 +209,35 @@ it('sensitive event: category, people with roles, an interview, access granted; 
   await poll(() => byTest('case-row').count()).toBe(2);
   await poll(() => byTest('cases-table').textContent()).toContain('受限');
 });
+
+it('deduction for losses: the legal cap is shown and enforced; an override needs a reason', async () => {
+  await page.goto(`${host.url}/#/cases/new`);
+  await byTest('new-case-template').click();
+  await page.getByRole('option', { name: '损失赔偿扣款' }).click();
+  await byTest('new-case-employee').click();
+  await page.getByRole('option').nth(3).click();
+  await byTest('new-case-open').click();
+  await poll(() => byTest('deduction-panel').isVisible()).toBe(true);
+
+  // 20% of 5000 is 1000; 5000 - 2300 leaves 2700 above the minimum: the cap is 1000.
+  await byTest('deduction-wage').fill('5000');
+  await byTest('deduction-minimum').fill('2300');
+  await byTest('deduction-amount').fill('1200');
+  await poll(() => byTest('deduction-cap').textContent()).toContain('1,000.00');
+  await byTest('deduction-save').click();
+
+  // The evidence step is overridden by HR: refused without a reason, then recorded and flagged.
+  await byTest('step-loss-evidence').getByTestId('step-override').click();
+  await poll(() => byTest('dialog-submit').isDisabled()).toBe(true);
+  await byTest('dialog-text').fill('损失已由员工书面确认，原始单据另行归档');
+  await byTest('dialog-submit').click();
+  await poll(() => stepState('loss-evidence')).toBe('overridden');
+  await poll(() => stepState('compute-deduction')).toBe('blocked');
+  await poll(() => byTest('step-compute-deduction').getByTestId('step-blockers').textContent()).toContain('前提条件未满足');
+
+  await byTest('deduction-amount').fill('800');
+  await byTest('deduction-save').click();
+  await poll(() => stepState('compute-deduction')).toBe('ready');
+  await poll(() => byTest('case-timeline').textContent()).toContain('HR放行');
+  await shot('08-deduction-cap');
+});
