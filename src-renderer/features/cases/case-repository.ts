@@ -39,6 +39,7 @@ export async function openCaseRecord(ctx: CaseWriteContext, template: CaseTempla
   if (!r.ok) return r;
   await ctx.db.cases.insert(r.doc);
   for (const note of r.audit) await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: r.doc.id, before: null, after: r.doc, summary: note.summary.slice(0, 500) });
+  if (template.id === 'absent-without-leave') await markAbsentWithoutLeave(ctx, r.doc);
   return { ok: true, doc: r.doc };
 }
 
@@ -60,6 +61,16 @@ export async function openDismissalFromEscalation(ctx: CaseWriteContext, escalat
   await ctx.db.cases.upsert(synced.doc);
   for (const a of synced.audit) await ctx.audit.append({ actor: ctx.actor, action: a.action, collection: 'cases', docId: synced.doc.id, before: existing, after: synced.doc, summary: a.summary.slice(0, 500) });
   return openCaseRecord(ctx, builtInTemplate('dismissal-absenteeism'), { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
+}
+
+/** 擅自离岗 is an internal employee status (not 中止, not terminated): set when its case opens, audited. HR ends it
+ *  on the employee record when the case is resolved (return, or termination through offboarding). */
+async function markAbsentWithoutLeave(ctx: CaseWriteContext, doc: CaseDoc): Promise<void> {
+  const found = await ctx.db.employees.findOne(doc.subjectEmployeeId).exec();
+  if (!found) return;
+  const emp = Employee.parse(stripMeta(found.toMutableJSON() as Record<string, unknown>));
+  if (emp.status === 'terminated' || emp.status === 'absent_without_leave') return;
+  await saveRecord(ctx, 'employees', Employee, { ...emp, status: 'absent_without_leave' }, `status absent without leave (case ${doc.id})`);
 }
 
 /**

@@ -153,4 +153,15 @@ describe('case repository on a real local database', () => {
     expect(origin?.templateId).toBe('lost-contact');
     expect(origin?.evidence.map((e) => e.kind)).toContain('known-reason');
   });
+
+  test('opening an absent-without-leave case sets the internal status on the employee record, audited', async () => {
+    const { ctx, audit } = await setup();
+    const company = demoFactory({ employees: 1 });
+    const { id: _i, updatedAt: _u, ...input } = company.employees[0]!;
+    const emp = await saveEmployee(ctx, { ...input, status: 'active' });
+    const r = await openCaseRecord(ctx, builtInTemplate('absent-without-leave'), { id: 'awol-1', subjectEmployeeId: emp.id, siteId: emp.siteId });
+    expect(r.ok).toBe(true);
+    expect((await ctx.db.employees.findOne(emp.id).exec())!.status).toBe('absent_without_leave');
+    expect((await audit.historyOf(emp.id)).at(-1)?.summary).toContain('absent without leave');
+  });
 });
