@@ -59,7 +59,12 @@ export function CaseDetail({ id }: { id: string }) {
 
   if (allowed === false) return <Alert m="lg" color="red" data-testid="case-forbidden">{tr('无权查看此案件（受限案件仅对案件相关人员开放）', 'You have no access to this case (restricted to the people on it)')}</Alert>;
   if (!doc || allowed === null) return <Text p="lg">…</Text>;
-  const template = builtInTemplate(doc.templateId);
+  let template: CaseTemplate;
+  try {
+    template = builtInTemplate(doc.templateId);
+  } catch {
+    return <Alert m="lg" color="yellow">{tr(`本终端没有案件模板「${doc.templateId}」，请更新程序。`, `This terminal does not know the case template "${doc.templateId}"; update the app.`)}</Alert>;
+  }
   const missing = new Map(whatIsMissing(doc, template, now).map((m) => [m.stepId, m]));
   const lang = zh ? 'zh' : 'en';
 
