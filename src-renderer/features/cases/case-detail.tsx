@@ -202,7 +202,8 @@ export function CaseDetail({ id }: { id: string }) {
                 {doc.evidence.map((e) => (
                   <Paper key={e.id} withBorder p="xs" data-testid="evidence-row">
                     <Text size="sm">
-                      <Badge size="xs" variant="light" mr={6}>{e.kind}</Badge>
+                      <Badge size="xs" variant="light" mr={6} style={{ textTransform: 'none' }}>{label(template.steps.flatMap((x) => x.evidence).find((x) => x.kind === e.kind)?.label) || e.kind}</Badge>
+                      {e.personId && <Badge size="xs" variant="outline" mr={6} style={{ textTransform: 'none' }}>{doc.participants.find((p) => p.personId === e.personId)?.name || e.personId}</Badge>}
                       {e.description}
                     </Text>
                     <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
@@ -221,7 +222,7 @@ export function CaseDetail({ id }: { id: string }) {
           <Section title={tr('时间线', 'Timeline')} testId="case-timeline">
             <Timeline bulletSize={12} lineWidth={2}>
               {doc.timeline.map((t) => (
-                <Timeline.Item key={t.id} color={t.flagged ? 'red' : 'blue'} title={<Text size="sm">{t.type}{t.stepId ? ` · ${label(template.steps.find((s) => s.id === t.stepId)?.title)}` : ''}{t.flagged ? ` ⚑ ${tr('HR放行', 'HR override')}` : ''}</Text>}>
+                <Timeline.Item key={t.id} color={t.flagged ? 'red' : 'blue'} title={<Text size="sm">{eventName(t.type, zh)}{t.stepId ? ` · ${label(template.steps.find((s) => s.id === t.stepId)?.title)}` : ''}{t.flagged ? ` ⚑ ${tr('HR放行', 'HR override')}` : ''}</Text>}>
                   <Text size="xs" c="dimmed">
                     {formatDateTime(t.at)} · {t.by} {t.detail && `· ${t.detail}`}
                   </Text>
@@ -242,6 +243,27 @@ export function CaseDetail({ id }: { id: string }) {
     </Box>
   );
 }
+
+const EVENT_NAMES: Record<string, [string, string]> = {
+  opened: ['开启案件', 'opened'],
+  add_participant: ['添加相关人员', 'participant added'],
+  add_evidence: ['添加证据', 'evidence added'],
+  record_notice: ['发出通知', 'notice sent'],
+  notice_delivery: ['送达/签收', 'delivered / acknowledged'],
+  approve: ['审批', 'approval'],
+  add_checklist_item: ['新增交接项', 'checklist item added'],
+  check_item: ['交接项', 'checklist item'],
+  record_termination_date: ['记录解除日期', 'termination date'],
+  record_deduction: ['记录扣款', 'deduction recorded'],
+  complete_step: ['完成步骤', 'step completed'],
+  skip_step: ['跳过步骤', 'step skipped'],
+  override_step: ['HR放行', 'HR override'],
+  grant_access: ['授权查看', 'access granted'],
+  revoke_access: ['撤销权限', 'access revoked'],
+  close_case: ['办结', 'closed'],
+  cancel_case: ['撤销案件', 'cancelled'],
+};
+const eventName = (type: string, zh: boolean) => EVENT_NAMES[type]?.[zh ? 0 : 1] ?? type;
 
 /** describeReason, with the template's labels instead of item and evidence ids. */
 function blockerText(b: StepBlocker, template: CaseTemplate, doc: CaseDoc, lang: 'zh' | 'en'): string {
