@@ -39,6 +39,12 @@ export function useCaseContext(): CaseWriteContext {
   return useMemo(() => ({ db, audit, actor, roles }), [db, audit, actor, roles.join(',')]);
 }
 
+/** False until the sync session is known: acting before that would record the local operator instead of the
+ *  signed-in user (and a restricted case would grant access to the wrong name). */
+export function useIdentityKnown(): boolean {
+  return useSync().session !== null;
+}
+
 /** SHA-256 of a file as lower-case hex (evidence is identified by its hash, the file stays where it is). */
 export async function sha256OfFile(file: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());

@@ -16,7 +16,7 @@ import { useEmployees } from '../employees/use-employees.ts';
 import { CaseDetail } from './case-detail.tsx';
 import { canAccessCase } from '#shared/cases/case-doc';
 import { openCaseRecord, openDismissalFromEscalation } from './case-repository.ts';
-import { useCaseContext, useTr } from './case-ui.ts';
+import { useCaseContext, useIdentityKnown, useTr } from './case-ui.ts';
 import { LawLibrary } from './law-library.tsx';
 import { useEscalationItems } from './lost-contact-cases.tsx';
 
@@ -127,6 +127,7 @@ export function CaseStatusBadge({ status }: { status: CaseDoc['status'] }) {
 function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
   const { tr, label } = useTr();
   const ctx = useCaseContext();
+  const identityKnown = useIdentityKnown();
   const { employees } = useEmployees();
   const [templateId, setTemplateId] = useState<string | null>(fromEscalation ? 'dismissal-absenteeism' : 'offboarding');
   const [employeeId, setEmployeeId] = useState<string | null>(null);
@@ -212,7 +213,7 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
             <Button variant="default" onClick={() => navigate('/cases')}>
               {tr('取消', 'Cancel')}
             </Button>
-            <Button onClick={() => void submit()} loading={busy} disabled={!template || !employeeId} data-testid="new-case-open">
+            <Button onClick={() => void submit()} loading={busy} disabled={!template || !employeeId || !identityKnown} data-testid="new-case-open">
               {tr('开启案件', 'Open case')}
             </Button>
           </Group>
