@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readBundleZip } from '../../src-main/evidence/bundle-writer.ts';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
 import { launchChromium } from './browser.ts';
@@ -164,6 +166,33 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await poll(() => byTest('e-delivery-ems').textContent()).toContain('EB987654321CN');
   await byTest('e-delivery').scrollIntoViewIfNeeded();
   await shot('06-signed-verified');
+
+  // The evidence bundle: downloaded as a zip, its manifest hash recorded in the audit trail, and the
+  // standalone verifier (a separate process, as a court's expert would run it) finds it intact.
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), byTest('evidence-export').click()]);
+  expect(download.suggestedFilename()).toMatch(/^证据包-.+-.+\.zip$/);
+  const zipPath = join(tmp, 'bundle.zip');
+  await download.saveAs(zipPath);
+  await poll(() => byTest('evidence-export-hash').textContent()).toMatch(/[0-9a-f]{64}/);
+  const manifestHash = /[0-9a-f]{64}/.exec((await byTest('evidence-export-hash').textContent())!)![0];
+  const verdict = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/verify-bundle.ts', zipPath], { timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: stdout + stderr }),
+    );
+    child.stdin?.end();
+  });
+  expect(verdict.code, verdict.out).toBe(0);
+  expect(verdict.out).toContain('VERDICT: INTACT');
+  const files = readBundleZip(new Uint8Array(readFileSync(zipPath)));
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { caseId: string; manifestHash: string };
+  expect(manifest.manifestHash).toBe(manifestHash);
+  expect(download.suggestedFilename()).toContain(manifest.caseId);
+  // The case's own audit events are in the bundle (the run that holds them verified above).
+  const runs = JSON.parse(new TextDecoder().decode(files.get('records/audit-events.json'))) as { records: { record: { caseEventIds: string[] } }[] };
+  expect(runs.records.flatMap((r) => r.record.caseEventIds).length).toBeGreaterThan(5);
+  // The electronic notice's delivery record came from the sync server.
+  const deliveries = JSON.parse(new TextDecoder().decode(files.get('records/deliveries.json'))) as { records: { record: { title: string } }[] };
+  expect(deliveries.records.map((r) => r.record.title)).toContain('离职交接确认通知');
 
   // The law cited, and the searchable library.
   await poll(() => byTest('case-law').textContent()).toContain('劳动合同法');

@@ -24,6 +24,9 @@ import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
 import { ElectronicDelivery } from './electronic-delivery.tsx';
 import { CasePeople } from './case-people.tsx';
+import { deliveryClient } from './delivery-client.ts';
+import { exportEvidenceBundle } from './evidence-export.ts';
+import { useSync } from '../../sync/sync-provider.tsx';
 
 type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string; personId?: string } | { kind: 'notice' } | { kind: 'close' } | null;
 
@@ -35,7 +38,9 @@ type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'
 export function CaseDetail({ id }: { id: string }) {
   const { tr, label, zh } = useTr();
   const ctx = useCaseContext();
-  const { db } = useRenshi();
+  const { db, api, audit, actor } = useRenshi();
+  const { session } = useSync();
+  const [exporting, setExporting] = useState(false);
   const [allowed, setAllowed] = useState<boolean | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -85,6 +90,19 @@ export function CaseDetail({ id }: { id: string }) {
   const needsDate = template.steps.some((s) => s.rules.includes('termination-date-recorded') || s.finalWages);
   const deduction = template.steps.some((s) => s.rules.includes('loss-deduction-within-cap'));
 
+  async function exportBundle(caseDoc: CaseDoc, tpl: CaseTemplate) {
+    setExporting(true);
+    try {
+      const client = session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null;
+      const r = await exportEvidenceBundle({ db, audit, actor, api }, caseDoc, tpl, client, employee?.name ?? null);
+      notifications.show({ title: tr('证据包已导出', 'Evidence bundle exported'), message: <Text size="xs" style={{ wordBreak: 'break-all' }} data-testid="evidence-export-hash">{tr('清单哈希', 'Manifest hash')} {r.manifestHash}</Text>, color: 'green', autoClose: 15_000 });
+    } catch (err) {
+      notifications.show({ title: tr('导出失败', 'Export failed'), message: err instanceof Error ? err.message : String(err), color: 'red' });
+    } finally {
+      setExporting(false);
+    }
+  }
+
   return (
     <Box p="lg" data-testid="case-detail">
       <PageHeader
@@ -105,11 +123,16 @@ export function CaseDetail({ id }: { id: string }) {
         }
         subtitle={label(template.description)}
         actions={
-          open && (
-            <Button variant="default" onClick={() => setDialog({ kind: 'close' })} data-testid="case-close">
-              {tr('办结案件', 'Close case')}
+          <Group gap="xs">
+            <Button variant="light" loading={exporting} onClick={() => void exportBundle(doc, template)} data-testid="evidence-export">
+              {tr('导出证据包', 'Export evidence bundle')}
             </Button>
-          )
+            {open && (
+              <Button variant="default" onClick={() => setDialog({ kind: 'close' })} data-testid="case-close">
+                {tr('办结案件', 'Close case')}
+              </Button>
+            )}
+          </Group>
         }
       />
       {template.internalStatus && template.statusNote && (
