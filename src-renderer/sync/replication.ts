@@ -6,6 +6,7 @@ import {
   ErrorBody, MuxStreamEvent, PullResponse, PushResponse, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
   type SyncCheckpoint, type WireDocument,
 } from '#shared/sync/protocol';
+import { replicationIdentifier } from './account-switch.ts';
 import { openEventStream } from './event-stream.ts';
 import { SyncStatusTracker, type SyncStatus } from './status.ts';
 
@@ -26,6 +27,9 @@ export type StartReplicationOptions = {
   serverUrl: string;
   /** Bearer token, or a function returning the current one. */
   token: string | (() => string);
+  /** Whom the token belongs to (`principalKey`, kind:id): progress is kept per server AND principal, so a
+   *  new account never continues another account's checkpoints. */
+  principalKey?: string;
   /** Collections to replicate (default: every replicated collection the database has). */
   collections?: CollectionName[];
   /** Per collection, whether to pull and/or push (from `/auth/me`; default both). */
@@ -147,7 +151,7 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
     };
 
     const state = replicateRxCollection<WireDocument, SyncCheckpoint>({
-      replicationIdentifier: `renshi-sync:${base}:${name}`,
+      replicationIdentifier: replicationIdentifier(base, opts.principalKey ?? 'anonymous', name),
       collection,
       live: opts.live ?? true,
       retryTime: retryBase,

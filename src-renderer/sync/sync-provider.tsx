@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import type { CollectionName } from '#shared/collections';
 import type { SyncSession } from '#shared/ipc/contract';
 import { useRenshi } from '../app/context.tsx';
+import { prepareForAccount, principalKey } from './account-switch.ts';
 import { startReplication, type ReplicationHandle } from './replication.ts';
 import type { SyncStatus } from './status.ts';
 
@@ -29,13 +30,23 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     let unsubscribe = () => {};
     api
       .syncSession({})
-      .then((s) => {
+      .then(async (s) => {
         if (cancelled) return;
         setSession(s);
         if (!s.token || !s.serverUrl) return setStatus(null);
+        if (s.principal) {
+          // Documents pulled under an earlier account must not outlive the switch (see account-switch.ts).
+          const check = await prepareForAccount({ db, serverUrl: s.serverUrl, principal: s.principal, store: window.localStorage });
+          if (check.kind === 'cleared') return window.location.reload();
+          if (cancelled) return;
+          if (check.kind === 'blocked') {
+            setStatus(null);
+            return setSession({ ...s, token: null, problem: check.message });
+          }
+        }
         const access = (s.principal?.access ?? {}) as Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
         try {
-          handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access });
+          handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access, principalKey: s.principal ? principalKey(s.principal) : undefined });
         } catch (err) {
           // Signed in but replication could not start: say so, instead of passing for "local only".
           setStatus(null);
