@@ -23,6 +23,8 @@ export function SyncProvider({ children }: { children: ReactNode }) {
   const running = useRef<ReplicationHandle | null>(null);
   /** Consecutive restarts because the server refused the token; spaces the next one out. */
   const authRetries = useRef(0);
+  /** The previous replication's shutdown: the account check must not run while it still pushes. */
+  const stopping = useRef<Promise<void>>(Promise.resolve());
 
   useEffect(() => {
     let handle: ReplicationHandle | null = null;
@@ -36,6 +38,8 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         if (!s.token || !s.serverUrl) return setStatus(null);
         if (s.principal) {
           // Documents pulled under an earlier account must not outlive the switch (see account-switch.ts).
+          await stopping.current.catch(() => undefined);
+          if (cancelled) return;
           const check = await prepareForAccount({ db, serverUrl: s.serverUrl, principal: s.principal, store: window.localStorage });
           if (check.kind === 'cleared') return window.location.reload();
           if (cancelled) return;
@@ -82,7 +86,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
       cancelled = true;
       unsubscribe();
       if (running.current === handle) running.current = null;
-      void handle?.stop();
+      if (handle) stopping.current = handle.stop();
     };
   }, [api, db, generation]);
 
