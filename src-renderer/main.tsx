@@ -8,6 +8,7 @@ import { SyncProvider } from './sync/sync-provider.tsx';
 import { AuditLog } from './db/audit-log.ts';
 import { openRenshiDatabase } from './db/database.ts';
 import { seedDemoIfEmpty } from './db/demo-seed.ts';
+import { serverHasCompany } from './sync/server-has-data.ts';
 
 async function boot() {
   const api = getBridge();
@@ -15,7 +16,9 @@ async function boot() {
   const db = await openRenshiDatabase({ name: `renshi-${info.replicaId}`, secret });
   const audit = new AuditLog(db, info.replicaId);
   const actor = 'hr-operator';
-  if (info.demoData) await seedDemoIfEmpty({ db, audit, actor }, { employees: info.demoEmployees });
+  if (info.demoData && (await db.org.count().exec()) === 0 && !(await serverHasCompany(api))) {
+    await seedDemoIfEmpty({ db, audit, actor }, { employees: info.demoEmployees });
+  }
   createRoot(document.getElementById('root')!).render(
     <RenshiProvider value={{ api, info, db, audit, actor }}>
       <SyncProvider>
