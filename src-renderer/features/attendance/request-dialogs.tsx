@@ -1,16 +1,14 @@
 import { Alert, Badge, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { LeaveType } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import { useWriteContext } from '../../app/context.tsx';
-import { formErrorsOf } from '../../components/form-errors.ts';
+import { runFormSave } from '../../components/form-errors.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useT, type MessageKey } from '../../i18n/i18n.tsx';
-import { errorText } from '../devices/test-result.tsx';
 import type { AttendanceRow } from './attendance-rows.ts';
 import { requestCorrection, requestLeave } from './attendance-requests.ts';
 
@@ -52,20 +50,7 @@ function CorrectionForm({ target, onDone }: { target: Target; onDone: () => void
     },
   });
   const v = form.values;
-  const save = async () => {
-    setSaving(true);
-    try {
-      await requestCorrection(ctx, { employeeId: target.row.employee.id, date: day.date, ...v });
-      notifications.show({ color: 'teal', message: t('att.requestSaved') });
-      onDone();
-    } catch (err) {
-      const errors = formErrorsOf(err, t);
-      if (errors) form.setErrors(errors);
-      else notifications.show({ color: 'red', title: t('common.saveFailed'), message: errorText(err) });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => runFormSave({ save: () => requestCorrection(ctx, { employeeId: target.row.employee.id, date: day.date, ...v }), form, t, setSaving, successMessage: t('att.requestSaved'), onDone });
   return (
     <form onSubmit={form.onSubmit(() => void save())} data-testid="correction-form">
       <Stack gap="sm">
@@ -136,20 +121,7 @@ function LeaveForm({ row, onDone }: { row: AttendanceRow; onDone: () => void }) 
       endDate: (v, values) => (v < values.startDate ? t('att.endBeforeStart') : null),
     },
   });
-  const save = async () => {
-    setSaving(true);
-    try {
-      await requestLeave(ctx, { employeeId: row.employee.id, ...form.values });
-      notifications.show({ color: 'teal', message: t('att.requestSaved') });
-      onDone();
-    } catch (err) {
-      const errors = formErrorsOf(err, t);
-      if (errors) form.setErrors(errors);
-      else notifications.show({ color: 'red', title: t('common.saveFailed'), message: errorText(err) });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => runFormSave({ save: () => requestLeave(ctx, { employeeId: row.employee.id, ...form.values }), form, t, setSaving, successMessage: t('att.requestSaved'), onDone });
   const halfData = HALVES.map((h) => ({ value: h, label: t(`att.half.${h}` as MessageKey) }));
   return (
     <form onSubmit={form.onSubmit(() => void save())} data-testid="leave-form">

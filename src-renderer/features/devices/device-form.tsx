@@ -1,13 +1,12 @@
 import { Alert, Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useState } from 'react';
 import { newId } from '#shared/ids';
 import { Device } from '#shared/schemas/attendance-setup';
 import type { Site } from '#shared/schemas/org';
 import { useRenshi, useWriteContext } from '../../app/context.tsx';
-import { formErrorsOf } from '../../components/form-errors.ts';
+import { runFormSave } from '../../components/form-errors.ts';
 import { saveRecord } from '../../db/records.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { errorText, TestResultView, type TestResult } from './test-result.tsx';
@@ -62,36 +61,33 @@ export function DeviceForm({ device, sites, onDone }: { device: Device | null; s
     }
   };
 
-  const save = async (values: Values) => {
-    setSaving(true);
-    try {
-      // A successful test tells us the serial number, which names the device's punches.
-      const serialNumber = test && 'serialNumber' in test ? test.serialNumber : (device?.serialNumber ?? '');
-      await saveRecord(
-        ctx,
-        'settings',
-        Device,
-        {
-          id: device?.id ?? newId(),
-          kind: 'device',
-          name: values.name,
-          siteId: values.siteId ?? '',
-          ...endpoint(),
-          serialNumber,
-          pollIntervalMinutes: Number(values.pollIntervalMinutes),
-          enabled: values.enabled,
-        },
-        device ? `device updated: ${values.name}` : `device added: ${values.name}`,
-      );
-      notifications.show({ color: 'teal', message: t('common.saved') });
-      onDone();
-    } catch (err) {
-      const errors = formErrorsOf(err, t);
-      if (errors) form.setErrors(errors);
-      else notifications.show({ color: 'red', title: t('common.saveFailed'), message: errorText(err) });
-    } finally {
-      setSaving(false);
-    }
+  const save = (values: Values) => {
+    // A successful test tells us the serial number, which names the device's punches.
+    const serialNumber = test && 'serialNumber' in test ? test.serialNumber : (device?.serialNumber ?? '');
+    return runFormSave({
+      save: () =>
+        saveRecord(
+          ctx,
+          'settings',
+          Device,
+          {
+            id: device?.id ?? newId(),
+            kind: 'device',
+            name: values.name,
+            siteId: values.siteId ?? '',
+            ...endpoint(),
+            serialNumber,
+            pollIntervalMinutes: Number(values.pollIntervalMinutes),
+            enabled: values.enabled,
+          },
+          device ? `device updated: ${values.name}` : `device added: ${values.name}`,
+        ),
+      form,
+      t,
+      setSaving,
+      successMessage: t('common.saved'),
+      onDone,
+    });
   };
 
   return (

@@ -8,10 +8,7 @@ import { formatSkew, skewIsLarge } from './device-format.ts';
 export type TestResult = z.infer<typeof DeviceInfoOutput>;
 
 /** A bridge error's message (RenshiError carries a code and a readable message). */
-export function errorText(err: unknown): string {
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
-  return String(err);
-}
+export { errorMessage as errorText } from '../../components/form-errors.ts';
 
 /** What a connection test found: identity, counts, clock skew and round-trip time. */
 export function TestResultView({ t, result: r }: { t: Translate; result: TestResult }) {
