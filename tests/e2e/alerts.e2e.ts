@@ -11,7 +11,7 @@ import { Shift } from '#shared/schemas/attendance-setup';
 import { localDateTimeOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // Story 1 from the operator's side, in real Chromium against the web host and its embedded sync server:
 // an employee who never punches and cannot be reached becomes an HR alert (shown in the page as a
@@ -45,10 +45,7 @@ beforeAll(async () => {
   Date.now = () => realNow() + offsetMs;
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 20 });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  page = await newAppPage(browser, { timeoutMs: 10_000 });
 });
 
 afterAll(async () => {

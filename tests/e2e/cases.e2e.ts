@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBundleZip } from '../../src-main/evidence/bundle-writer.ts';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // Story 2 in real Chromium against the web host (embedded sync server, demo company): HR opens an
 // offboarding case, sees the handover steps blocked by the open checklist, completes the checklist (a
@@ -32,10 +32,7 @@ beforeAll(async () => {
   process.env.RENSHI_ESCALATION_INTERVAL_MS = '0';
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  page = await newAppPage(browser, { height: 1000 });
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebApp } from '../../src-main/host/web-app.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // The work-chat review screen in real Chromium against the web host with demo employees: the PIPL notice,
 // a log refused for one bad row, a valid log whose own messages are scanned, and a finding confirmed.
@@ -19,10 +19,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), staticDir: process.env.RENSHI_E2E_STATIC_DIR, demoData: true, demoEmployees: 20 });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  page = await newAppPage(browser);
 }, 120_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import cn2025 from '../../resources/holidays/cn-2025.json';
 import cn2026 from '../../resources/holidays/cn-2026.json';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { makeUsers, ZkSimulator, type SimRecord } from '../simulators/zkteco/zk-simulator.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // The device and attendance screens in real Chromium against the real web host, a fresh local database
 // with the demo company (30 people), and a ZKTeco simulator on an ephemeral port: point the demo device at
@@ -55,10 +55,7 @@ beforeAll(async () => {
   sim = await new ZkSimulator({ host: '127.0.0.1', port: 0, serialNumber: SERIAL, users: makeUsers(30), records: [...records], udp: false, clockSkewMs: 125_000 }).start();
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 30 });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  page = await newAppPage(browser, { width: 1440 });
 });
 
 afterAll(async () => {

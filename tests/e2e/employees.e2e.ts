@@ -7,7 +7,7 @@ import { readSheet } from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { addDays, localDateOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // One walk through the employee screens in real Chromium against the real web host and a fresh local
 // database: org setup, create, edit, search, an import refused for one bad row, a valid import, reload.
@@ -22,10 +22,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: false });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  page = await newAppPage(browser);
 });
 
 afterAll(async () => {

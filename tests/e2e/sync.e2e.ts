@@ -7,7 +7,7 @@ import { LoginResponse } from '#shared/sync/auth';
 import { PullResponse, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '#shared/sync/protocol';
 import { startServer, type RunningServer } from '../../src-server/server.ts';
 import { startWebApp } from '../../src-main/host/web-app.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, newAppPage } from './browser.ts';
 
 // Two terminals and one sync server, all real: the server in-process on an in-memory PGlite, two web
 // hosts with their own data folders, two Chromium contexts (two separate local databases). Both are
@@ -42,11 +42,8 @@ beforeAll(async () => {
   }
   browser = await launchChromium();
   const open = async (label: string) => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`[${label} pageerror]`, e.message));
-    return { context, page };
+    const page = await newAppPage(browser, { timeoutMs: 15_000, label });
+    return { context: page.context(), page };
   };
   a = (await open('A')).page;
   ({ context: ctxB, page: b } = await open('B'));
