@@ -3,6 +3,7 @@ import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-cry
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { CaseDoc } from '#shared/cases/case-doc';
+import type { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { AuditEvent } from '#shared/schemas/audit';
 import type { Employee } from '#shared/schemas/employee';
 import type { RequestDoc } from '#shared/schemas/leave';
@@ -22,6 +23,7 @@ export type RenshiCollections = {
   requests: RxCollection<RequestDoc>;
   audit: RxCollection<AuditEvent>;
   cases: RxCollection<CaseDoc>;
+  escalations: RxCollection<EscalationDoc>;
 };
 export type RenshiDatabase = RxDatabase<RenshiCollections>;
 
@@ -52,6 +54,7 @@ export async function openRenshiDatabase(opts: OpenDatabaseOptions): Promise<Ren
     requests: { schema: STORAGE_SCHEMAS.requests, migrationStrategies: MIGRATIONS.requests },
     audit: { schema: STORAGE_SCHEMAS.audit, migrationStrategies: MIGRATIONS.audit },
     cases: { schema: STORAGE_SCHEMAS.cases, migrationStrategies: MIGRATIONS.cases },
+    escalations: { schema: STORAGE_SCHEMAS.escalations, migrationStrategies: MIGRATIONS.escalations },
   });
   return db;
 }

@@ -14,4 +14,5 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   requests: {},
   audit: {},
   cases: {},
+  escalations: {},
 };

@@ -204,6 +204,36 @@ export const caseSchema = {
   encrypted: ['evidence', 'timeline'],
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
+/** Missed-punch escalation chains, one per anomaly (src-shared/escalation/escalation-doc.ts). Replies,
+ *  reasons and HR's notes can be about health or family, so they are encrypted at rest. */
+export const escalationSchema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    anomalyId: str,
+    employeeId: id,
+    siteId: id,
+    date: { type: 'string', maxLength: 10 },
+    windowMinutes: { type: 'number' },
+    employeeChannels: { type: 'array', items: { type: 'string' } },
+    emergencyChannels: { type: 'array', items: { type: 'string' } },
+    phase: { type: 'string', maxLength: 40 },
+    phaseSince: ms,
+    case: { type: ['object', 'null'] },
+    resolution: { type: ['object', 'null'] },
+    timeline: objects,
+    outbox: objects,
+    issuedCommandIds: { type: 'array', items: { type: 'string' } },
+    expectedAt: ms,
+    updatedAt: ms,
+  },
+  required: ['id', 'anomalyId', 'employeeId', 'siteId', 'date', 'phase', 'updatedAt'],
+  indexes: ['employeeId', 'phase', 'date', 'updatedAt'],
+  encrypted: ['case', 'resolution', 'timeline'],
+} as const satisfies RxJsonSchema<Record<string, unknown>>;
+
 export const STORAGE_SCHEMAS = {
   employees: employeeSchema,
   org: orgSchema,
@@ -212,4 +242,5 @@ export const STORAGE_SCHEMAS = {
   requests: requestSchema,
   audit: auditSchema,
   cases: caseSchema,
+  escalations: escalationSchema,
 } as const;

@@ -62,11 +62,13 @@ type Grant = 'rw' | 'r' | 'w' | '-';
  * are filtered by site, and collections without a site field are readable only when marked here.
  */
 const GRANTS: Record<PrincipalRole, Record<CollectionName, Grant>> = {
-  admin: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw' },
-  hr: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw' },
-  site_admin: { employees: 'rw', org: 'r', settings: 'rw', punches: 'rw', requests: '-', audit: 'w', cases: '-' },
-  viewer: { employees: 'r', org: 'r', settings: 'r', punches: 'r', requests: 'r', audit: 'r', cases: '-' },
-  terminal: { employees: 'r', org: 'r', settings: 'r', punches: 'rw', requests: '-', audit: 'w', cases: '-' },
+  admin: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw', escalations: 'rw' },
+  hr: { employees: 'rw', org: 'rw', settings: 'rw', punches: 'rw', requests: 'rw', audit: 'rw', cases: 'rw', escalations: 'rw' },
+  // Site admins and site terminals keep their site's chains going when the server is unreachable and see
+  // its lost-contact cases; chains hold replies, never contact numbers.
+  site_admin: { employees: 'rw', org: 'r', settings: 'rw', punches: 'rw', requests: '-', audit: 'w', cases: '-', escalations: 'rw' },
+  viewer: { employees: 'r', org: 'r', settings: 'r', punches: 'r', requests: 'r', audit: 'r', cases: '-', escalations: '-' },
+  terminal: { employees: 'r', org: 'r', settings: 'r', punches: 'rw', requests: '-', audit: 'w', cases: '-', escalations: 'rw' },
 };
 
 /** Collections without a site field that a site-bound principal may still read (site names, departments). */

@@ -3,6 +3,7 @@ import { CaseDoc } from '../cases/case-doc.ts';
 import { resolveCaseConflict } from '../cases/case-merge.ts';
 import type { CollectionName } from '../collections.ts';
 import { COLLECTIONS } from '../collections.ts';
+import { EscalationDoc, mergeEscalationDocs } from '../escalation/escalation-doc.ts';
 
 /**
  * What the server does with one pushed row. RxDB's protocol sends the state a replica wants
@@ -17,7 +18,7 @@ import { COLLECTIONS } from '../collections.ts';
  *    yet) the write applies. Otherwise someone else changed the document meanwhile: the master stays,
  *    the replica is told the master state, and the losing edit is recorded as a conflict item for HR, so an
  *    edit is never silently lost. A write that equals the master already is a no-op, not a conflict.
- *  - 'merge' collections (cases): when the replica's assumption is stale, the server merges the two versions
+ *  - 'merge' collections (cases, escalation chains): when the replica's assumption is stale, the server merges the two versions
  *    item by item (resolveCaseConflict: evidence, notices, approvals and overrides are unions, the latest
  *    decision per step wins, a closed case stays closed), stores the merge and answers with it, so the
  *    replica adopts the merged case. Cases are never deleted (cancel_case closes them).
@@ -49,7 +50,7 @@ export function decidePush(
   if (!master) return { kind: 'write' };
   if (sameContent(master, incoming)) return { kind: 'unchanged' };
   if (assumed && sameContent(master, assumed)) return { kind: 'write' };
-  if (COLLECTIONS[collection].conflict === 'merge') return mergeDecision(master, incoming);
+  if (COLLECTIONS[collection].conflict === 'merge') return collection === 'escalations' ? mergeEscalationDecision(master, incoming) : mergeDecision(master, incoming);
   return { kind: 'conflict', recordLosingVersion: true };
 }
 
@@ -64,6 +65,16 @@ function mergeDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
   // Merging puts lists in a canonical order, so "nothing new from the replica" is judged against the
   // master merged with itself (merging is idempotent), not the master as stored.
   const masterCanonical: SyncDoc = { ...resolveCaseConflict({ master: m.data, incoming: m.data }), _deleted: false };
+  return sameContent(doc, masterCanonical) ? { kind: 'conflict', recordLosingVersion: false } : { kind: 'merge', doc };
+}
+
+/** Merges two versions of an escalation chain (mergeEscalationStates); same shape as the case rule. */
+function mergeEscalationDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
+  const m = EscalationDoc.safeParse(withoutDeleted(master));
+  const i = EscalationDoc.safeParse(withoutDeleted(incoming));
+  if (!m.success || !i.success) return { kind: 'conflict', recordLosingVersion: true };
+  const doc: SyncDoc = { ...mergeEscalationDocs(m.data, i.data), _deleted: false };
+  const masterCanonical: SyncDoc = { ...mergeEscalationDocs(m.data, m.data), _deleted: false };
   return sameContent(doc, masterCanonical) ? { kind: 'conflict', recordLosingVersion: false } : { kind: 'merge', doc };
 }
 
