@@ -9,7 +9,7 @@ import { registerEscalation } from './escalation/module.ts';
 import { registerIclock } from './iclock/module.ts';
 import { registerCors } from './http/cors.ts';
 import { registerErrorHandler } from './http/errors.ts';
-import { ChangeFeed } from './sync/feed.ts';
+import { ChangeFeed, feedChannelOf } from './sync/feed.ts';
 import { syncRepository } from './sync/repository.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { syncService } from './sync/service.ts';
@@ -18,7 +18,7 @@ import { syncService } from './sync/service.ts';
 export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: Database; logger?: boolean; streamHeartbeatMs?: number }): Promise<{ app: FastifyInstance; auth: AuthService; feed: ChangeFeed }> {
   const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
   const repo = syncRepository();
-  const feed = new ChangeFeed(db, repo, `renshi_sync_${db.schema}`);
+  const feed = new ChangeFeed(db, repo, feedChannelOf(db));
   await feed.start();
   const auth = authService({ db });
   const sync = syncService({ db, repo, feed });
@@ -37,7 +37,7 @@ export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: 
   });
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
-  await registerEscalation(app, { db });
+  await registerEscalation(app, { db, sync });
   await registerDelivery(app, { db });
   await registerIclock(app, { db, sync });
   app.addHook('onClose', async () => feed.stop());

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { Database } from '../db/database.ts';
+import type { SyncService } from '../sync/service.ts';
 import { buildChannels, NotificationConfig, notificationConfigFromEnv } from '../notifications/config.ts';
 import { migrateNotifications } from '../notifications/migrations.ts';
 import { notifier as createNotifier } from '../notifications/notifier.ts';
 import { replySecret } from '../notifications/reply-token.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { contactConfirmationRoutes } from './contact-confirmation.ts';
+import { contactConfirmationReminders } from './contact-reminders.ts';
 import { migrateEscalation } from './migrations.ts';
 import { escalationRoutes } from './routes.ts';
 import { escalationRunner } from './runner.ts';
@@ -20,6 +23,8 @@ export type EscalationModuleOptions = {
   /** How often the runner ticks; 0 = never on its own (POST /escalation/tick still works). Default:
    *  RENSHI_ESCALATION_INTERVAL_MS, else one minute. */
   intervalMs?: number;
+  /** When given, chains pushed by terminals (escalations collection) are merged into the runner's state. */
+  sync?: SyncService;
 };
 
 /**
@@ -27,6 +32,10 @@ export type EscalationModuleOptions = {
  * endpoints and the timer. Registered from app.ts with one line; closing the app stops the timer after the
  * tick in progress.
  */
+function withoutMeta(doc: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_')));
+}
+
 export async function registerEscalation(app: FastifyInstance, opts: EscalationModuleOptions) {
   const { db, clock = Date.now } = opts;
   const config = NotificationConfig.parse(opts.config ?? notificationConfigFromEnv(process.env));
@@ -55,10 +64,25 @@ export async function registerEscalation(app: FastifyInstance, opts: EscalationM
     },
   });
   escalationRoutes(app, { runner, notifier });
+  opts.sync?.onPush('escalations', {
+    inTransaction: async (tx, docs) => {
+      const corrected = [];
+      for (const d of docs) {
+        const merged = await runner.repository.mergeIn(tx, EscalationDoc.parse(withoutMeta(d)), clock());
+        if (merged) corrected.push({ ...merged, _deleted: false });
+      }
+      return corrected;
+    },
+    // What a terminal did offline may have left commands for the server (an HR alert, a message): act now.
+    afterCommit: (ids) => {
+      void runner.processMany(ids).catch((err) => app.log.error({ err }, 'escalation after push failed'));
+    },
+  });
   await contactConfirmationRoutes(app, { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock });
 
   const envInterval = Number(process.env.RENSHI_ESCALATION_INTERVAL_MS);
   const intervalMs = opts.intervalMs ?? (Number.isFinite(envInterval) && process.env.RENSHI_ESCALATION_INTERVAL_MS ? envInterval : 60_000);
+  contactConfirmationReminders(app, { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock, intervalMs, log: (message, err) => app.log.error({ err }, message) });
   app.addHook('onReady', async () => {
     if (intervalMs > 0) runner.start(intervalMs);
   });

@@ -1,5 +1,9 @@
+import { canonicalJson } from '#shared/audit/chain';
+import { escalationDoc, mergeEscalationStates, stateOf, type EscalationDoc } from '#shared/escalation/escalation-doc';
 import { due, EscalationState } from '#shared/escalation/missed-punch-escalation';
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { feedChannelOf } from '../sync/feed.ts';
+import { syncRepository } from '../sync/repository.ts';
 
 export type StoredEscalation = { state: EscalationState; version: number; expectedAt: number };
 
@@ -9,18 +13,68 @@ export const OPEN_PHASES = ['anomaly_detected', 'employee_messaged', 'emergency_
 /** Phases in which replies and punches still matter (the chain is running, or a case is open). */
 export const LIVE_PHASES = [...OPEN_PHASES, 'hr_alerted'] as const;
 
-export function escalationRepository(q: Queryable) {
+/**
+ * The runner's rows, and their replicated mirror: every insert and save also writes the chain as an
+ * `escalations` sync document in the same transaction (under that collection's sync lock, taken first, so a
+ * push merging into these rows and a runner save never wait on each other in opposite order). Terminals
+ * therefore see every chain and case, and what an offline terminal recorded comes back through `mergeIn`.
+ */
+export function escalationRepository(db: Database) {
+  const q: Queryable = db;
+  const sync = syncRepository();
+  const channel = feedChannelOf(db);
   const columns = (s: EscalationState) => ({ phase: s.phase, nextDueAt: due(s, 0), pending: s.outbox.length });
+  const mirror = async (tx: Queryable, state: EscalationState, expectedAt: number, now: number) => {
+    const doc = escalationDoc(state, expectedAt, now);
+    await sync.upsert(tx, 'escalations', [{ id: doc.id, data: doc, deleted: false, siteId: doc.siteId }]);
+    await sync.notifyChanged(tx, channel, 'escalations');
+  };
+  const insertRow = async (tx: Queryable, state: EscalationState, expectedAt: number, now: number) => {
+    const c = columns(state);
+    const rows = await tx.query(
+      `INSERT INTO escalations (anomaly_id, employee_id, site_id, date, expected_at, phase, state, next_due_at, pending_commands, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) ON CONFLICT (anomaly_id) DO NOTHING RETURNING anomaly_id`,
+      [state.anomalyId, state.employeeId, state.siteId, state.date, expectedAt, c.phase, JSON.stringify(state), c.nextDueAt, c.pending, now],
+    );
+    return rows.length > 0;
+  };
+  const updateRow = async (tx: Queryable, state: EscalationState, version: number, now: number) => {
+    const c = columns(state);
+    const rows = await tx.query<{ expected_at: string | number }>(
+      `UPDATE escalations SET phase = $3, state = $4, next_due_at = $5, pending_commands = $6, version = version + 1, updated_at = $7
+        WHERE anomaly_id = $1 AND version = $2 RETURNING expected_at`,
+      [state.anomalyId, version, c.phase, JSON.stringify(state), c.nextDueAt, c.pending, now],
+    );
+    return rows[0] ? Number(rows[0].expected_at) : null;
+  };
   return {
     /** Stores a new escalation; false when one with this anomaly id already exists. */
     async insert(state: EscalationState, expectedAt: number, now: number): Promise<boolean> {
-      const c = columns(state);
-      const rows = await q.query(
-        `INSERT INTO escalations (anomaly_id, employee_id, site_id, date, expected_at, phase, state, next_due_at, pending_commands, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) ON CONFLICT (anomaly_id) DO NOTHING RETURNING anomaly_id`,
-        [state.anomalyId, state.employeeId, state.siteId, state.date, expectedAt, c.phase, JSON.stringify(state), c.nextDueAt, c.pending, now],
-      );
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        await sync.lockCollection(tx, 'escalations');
+        if (!(await insertRow(tx, state, expectedAt, now))) return false;
+        await mirror(tx, state, expectedAt, now);
+        return true;
+      });
+    },
+
+    /**
+     * Merges a chain pushed by a terminal into the runner's row (creating it when only the terminal had it),
+     * inside the push's transaction. Returns the merged document when it differs from what was pushed, so
+     * the caller stores that as the synced version too.
+     */
+    async mergeIn(tx: Queryable, pushed: EscalationDoc, now: number): Promise<EscalationDoc | null> {
+      const incoming = stateOf(pushed);
+      const rows = await tx.query<Row>(`SELECT state, version, expected_at FROM escalations WHERE anomaly_id = $1 FOR UPDATE`, [pushed.id]);
+      const row = rows[0];
+      if (!row) {
+        await insertRow(tx, incoming, pushed.expectedAt, now);
+        return null;
+      }
+      const merged = mergeEscalationStates(EscalationState.parse(row.state), incoming);
+      await updateRow(tx, merged, Number(row.version), now);
+      const doc = escalationDoc(merged, Math.min(Number(row.expected_at), pushed.expectedAt), Math.max(now, pushed.updatedAt));
+      return canonicalJson(merged) === canonicalJson(incoming) ? null : doc;
     },
 
     async load(anomalyId: string): Promise<StoredEscalation | null> {
@@ -31,13 +85,13 @@ export function escalationRepository(q: Queryable) {
 
     /** Saves only if nobody saved since `version` was read; false means reload and try again. */
     async save(state: EscalationState, version: number, now: number): Promise<boolean> {
-      const c = columns(state);
-      const rows = await q.query(
-        `UPDATE escalations SET phase = $3, state = $4, next_due_at = $5, pending_commands = $6, version = version + 1, updated_at = $7
-          WHERE anomaly_id = $1 AND version = $2 RETURNING anomaly_id`,
-        [state.anomalyId, version, c.phase, JSON.stringify(state), c.nextDueAt, c.pending, now],
-      );
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        await sync.lockCollection(tx, 'escalations');
+        const expectedAt = await updateRow(tx, state, version, now);
+        if (expectedAt === null) return false;
+        await mirror(tx, state, expectedAt, now);
+        return true;
+      });
     },
 
     /** Escalations with a timer due or commands still to perform. */

@@ -252,6 +252,10 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     },
 
     applyReplies,
+    /** Performs what is due or waiting for these chains now (after a terminal pushed them). */
+    async processMany(anomalyIds: string[]): Promise<void> {
+      for (const id of anomalyIds) await processOne(id);
+    },
     repository: repo,
     isOpen: (state: EscalationState) => (OPEN_PHASES as readonly string[]).includes(state.phase),
   };

@@ -15,6 +15,9 @@ type Channel = { lastSeq: number; ready: Promise<void>; listeners: Set<Listener>
 
 const BATCH = 1_000;
 
+/** The NOTIFY channel of one database schema's change feed (every server instance on it listens there). */
+export const feedChannelOf = (db: Pick<Database, 'schema'>): string => `renshi_sync_${db.schema}`;
+
 export class ChangeFeed {
   private readonly channels = new Map<CollectionName, Channel>();
   private unlisten: (() => Promise<void>) | null = null;

@@ -20,8 +20,19 @@ function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] })
   return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
 }
 
+/**
+ * A module's part in pushes to one collection: `inTransaction` sees the documents about to be committed (in
+ * the push's transaction, collection lock held) and may return corrected versions to store instead;
+ * `afterCommit` runs once they are committed (e.g. to act on them), never throwing into the push.
+ */
+export type PushHook = {
+  inTransaction(tx: Queryable, docs: SyncDoc[]): Promise<SyncDoc[]>;
+  afterCommit?(ids: string[]): void;
+};
+
 export function syncService({ db, repo, feed, now = Date.now }: Deps) {
   const conflicts = conflictRepository();
+  const hooks = new Map<CollectionName, PushHook>();
 
   function requireAccess(principal: Principal, collection: CollectionName, mode: 'read' | 'write'): void {
     if (!accessFor(principal.role, principal.siteId, collection)[mode]) {
@@ -103,7 +114,9 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
       if (!candidates.length && !revert.length) return { conflicts: [], rejections, auditBreaks: [] };
 
       const at = now();
-      return db.transaction(async (tx) => {
+      const hook = hooks.get(collection);
+      let committed: string[] = [];
+      const response = await db.transaction(async (tx) => {
         await repo.lockCollection(tx, collection);
         const masters = await repo.byIds(tx, collection, [...candidates.map((c) => c.incoming.id), ...revert]);
         const visible = (m: StoredDoc | undefined): WireDocument | null => {
@@ -161,9 +174,22 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
         let auditBreaks: AuditChainBreak[] = [];
         if (collection === 'audit' && toWrite.length) auditBreaks = await checkAuditChains(tx, toWrite, `${principal.kind}:${principal.name}`, at);
         if (toWrite.length) await write(tx, collection, toWrite);
+        if (hook && toWrite.length) {
+          const corrected = await hook.inTransaction(tx, toWrite);
+          if (corrected.length) await write(tx, collection, corrected);
+          committed = toWrite.map((d) => d.id);
+        }
         await conflicts.insert(tx, items);
         return { conflicts: conflictDocs, rejections, auditBreaks };
       });
+      if (hook?.afterCommit && committed.length) hook.afterCommit(committed);
+      return response;
+    },
+
+    /** Registers what a module does with pushes to one collection (one hook per collection). */
+    onPush(collection: CollectionName, hook: PushHook): void {
+      if (hooks.has(collection)) throw new Error(`a push hook for ${collection} is already registered`);
+      hooks.set(collection, hook);
     },
 
     /** Writes documents as the server itself (conflict resolution), validated, with new sequence numbers. */
