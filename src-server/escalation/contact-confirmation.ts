@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { MessageChannel } from '#shared/escalation/missed-punch-escalation';
+import type { Employee } from '#shared/schemas/employee';
 import { localDateOf } from '#shared/time';
 import { requireRole } from '../auth/routes.ts';
 import type { Database } from '../db/database.ts';
@@ -20,7 +22,9 @@ import { syncedRecords } from './synced-records.ts';
  * link.
  *
  * Links are signed like the reply links but with a key derived for this purpose, so a confirmation link
- * is never accepted as an attendance reply, nor the other way round.
+ * is never accepted as an attendance reply, nor the other way round. Until a request is confirmed the
+ * server reminds the employee on its own (`contact-reminders.ts`); each reminder carries a fresh link to
+ * the same request.
  */
 
 const STATEMENTS = [
@@ -33,7 +37,56 @@ const STATEMENTS = [
     confirmed_at bigint
   )`,
   `CREATE INDEX IF NOT EXISTS contact_confirmation_requests_by_employee ON contact_confirmation_requests (employee_id, requested_at)`,
+  // Reminders (contact-reminders.ts): how many went out for the request and when the last one did.
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS reminders_sent integer NOT NULL DEFAULT 0`,
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS last_reminder_at bigint`,
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS reminder_claimed_until bigint`,
 ];
+
+/** Links are signed with a key of their own, derived from the server's reply secret. */
+export const confirmationLinkKey = (secret: Buffer): Buffer => createHmac('sha256', secret).update('renshi contact confirmation links').digest();
+
+export type ConfirmationMessage = {
+  /** Delivery ids are `<logicalId>|<channel>`. */
+  logicalId: string;
+  requestId: string;
+  employee: Employee;
+  channels: readonly MessageChannel[];
+  reminder: number | null;
+};
+
+/**
+ * Sends the request (or reminder `n`) on each channel with its own signed link; the notifier stores every
+ * delivery once under its deterministic id, so asking again for the same id sends nothing new. True when
+ * every delivery reached a final state (sent or failed for good), false while one waits for a retry.
+ */
+export async function sendConfirmationMessage(
+  m: ConfirmationMessage,
+  deps: { notifier: Notifier; key: Buffer; publicUrl: () => string; linkTtlMs: number; now: number },
+): Promise<boolean> {
+  let final = true;
+  for (const channel of m.channels) {
+    const id = `${m.logicalId}|${channel}`;
+    const r = await deps.notifier.deliver({
+      id,
+      logicalId: m.logicalId,
+      channel,
+      recipient: employeeAddress(m.employee, channel)!,
+      recipientKind: 'employee',
+      siteId: m.employee.siteId,
+      subject: m.reminder === null ? '请确认您的紧急联系人' : '提醒：请确认您的紧急联系人',
+      text:
+        m.reminder === null
+          ? `${m.employee.name}您好：公司每季度请员工确认紧急联系人是否仍然有效，以便在紧急情况下联系到您的家人。请点击链接查看并确认。`
+          : `${m.employee.name}您好：您还没有确认紧急联系人。公司每季度请员工确认紧急联系人是否仍然有效，以便在紧急情况下联系到您的家人。请点击链接查看并确认；如有变化，请联系人事部门。`,
+      link: `${deps.publicUrl().replace(/\/$/, '')}/confirm-contacts/${signReplyToken(deps.key, id, deps.now + deps.linkTtlMs)}`,
+      linkLabel: '确认',
+      context: { contactConfirmation: m.requestId, employeeId: m.employee.id, ...(m.reminder === null ? {} : { reminder: m.reminder }) },
+    });
+    if (!r.final) final = false;
+  }
+  return final;
+}
 
 const SendBody = z.object({ employeeIds: z.array(z.string().min(1).max(100)).min(1).max(500) });
 
@@ -53,7 +106,7 @@ export async function contactConfirmationRoutes(app: FastifyInstance, opts: Cont
     for (const sql of STATEMENTS) await tx.query(sql);
   });
   const records = syncedRecords(db);
-  const key = createHmac('sha256', opts.secret).update('renshi contact confirmation links').digest();
+  const key = confirmationLinkKey(opts.secret);
 
   /** The request a link names, or the reason the link is refused. */
   const resolve = async (token: string): Promise<{ message: StoredMessage; requestId: string } | { status: number; title: string; text: string }> => {
@@ -96,22 +149,7 @@ export async function contactConfirmationRoutes(app: FastifyInstance, opts: Cont
         now,
         JSON.stringify(channels),
       ]);
-      for (const channel of channels) {
-        const id = `${requestId}|${channel}`;
-        await notifier.deliver({
-          id,
-          logicalId: requestId,
-          channel,
-          recipient: employeeAddress(employee, channel)!,
-          recipientKind: 'employee',
-          siteId: employee.siteId,
-          subject: '请确认您的紧急联系人',
-          text: `${employee.name}您好：公司每季度请员工确认紧急联系人是否仍然有效，以便在紧急情况下联系到您的家人。请点击链接查看并确认。`,
-          link: `${opts.publicUrl().replace(/\/$/, '')}/confirm-contacts/${signReplyToken(key, id, now + opts.linkTtlMs)}`,
-          linkLabel: '确认',
-          context: { contactConfirmation: requestId, employeeId },
-        });
-      }
+      await sendConfirmationMessage({ logicalId: requestId, requestId, employee, channels, reminder: null }, { notifier, key, publicUrl: opts.publicUrl, linkTtlMs: opts.linkTtlMs, now });
       sent.push({ employeeId, requestId, channels });
     }
     return { sent, skipped };
@@ -119,12 +157,15 @@ export async function contactConfirmationRoutes(app: FastifyInstance, opts: Cont
 
   app.get('/escalation/contact-confirmations', async (request) => {
     requireRole(request, 'admin', 'hr');
-    // The latest request per employee, and the latest confirmation (which may answer an earlier request).
-    const rows = await db.query<{ employee_id: string; requested_at: string; requested_by: string; confirmed_at: string | null }>(
+    // The latest request per employee with its reminders, and the latest confirmation (which may answer an
+    // earlier request).
+    const rows = await db.query<{ employee_id: string; requested_at: string; requested_by: string; confirmed_at: string | null; reminders_sent: number; last_reminder_at: string | null }>(
       `SELECT r.employee_id, max(r.requested_at) AS requested_at,
               (array_agg(r.requested_by ORDER BY r.requested_at DESC))[1] AS requested_by,
-              max(r.confirmed_at) AS confirmed_at
-         FROM contact_confirmation_requests r GROUP BY r.employee_id`,
+              max(r.confirmed_at) AS confirmed_at,
+              (array_agg(r.reminders_sent ORDER BY r.requested_at DESC))[1] AS reminders_sent,
+              (array_agg(r.last_reminder_at ORDER BY r.requested_at DESC))[1] AS last_reminder_at
+         FROM contact_confirmation_requests r GROUP BY r.employee_id ORDER BY r.employee_id`,
     );
     return {
       employees: rows.map((r) => ({
@@ -133,6 +174,8 @@ export async function contactConfirmationRoutes(app: FastifyInstance, opts: Cont
         requestedBy: r.requested_by,
         confirmedAt: r.confirmed_at === null ? null : Number(r.confirmed_at),
         confirmedOn: r.confirmed_at === null ? null : localDateOf(Number(r.confirmed_at)),
+        remindersSent: Number(r.reminders_sent),
+        lastReminderAt: r.last_reminder_at === null ? null : Number(r.last_reminder_at),
       })),
     };
   });

@@ -160,6 +160,10 @@ export const alertsZh = {
   'ec.write': '写入档案',
   'ec.writeAll': '写入员工确认（{count}）',
   'ec.written': '已写入 {count} 位员工的确认',
+  'ec.reminders': '自动提醒',
+  'ec.remindersSent': '已提醒 {count} 次',
+  'ec.lastReminder': '最近 {at}',
+  'ec.noReminder': '尚未提醒',
 } as const;
 
 export const alertsEn: Record<keyof typeof alertsZh, string> = {
@@ -319,4 +323,8 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
   'ec.write': 'Write to record',
   'ec.writeAll': 'Write employee confirmations ({count})',
   'ec.written': 'Wrote {count} confirmations',
+  'ec.reminders': 'Reminders',
+  'ec.remindersSent': '{count} sent',
+  'ec.lastReminder': 'last {at}',
+  'ec.noReminder': 'None yet',
 };

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Employee } from '#shared/schemas/employee';
 import { useWriteContext } from '../../app/context.tsx';
-import { formatDate, today } from '../../components/format.ts';
+import { formatDate, formatDateTime, today } from '../../components/format.ts';
 import { saveEmployee } from '../../db/employees.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
@@ -113,13 +113,14 @@ export function ContactReconfirmation() {
                 <Table.Th>{t('al.site')}</Table.Th>
                 <Table.Th>{t('ec.contacts')}</Table.Th>
                 <Table.Th>{t('al.status')}</Table.Th>
+                <Table.Th>{t('ec.reminders')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {loaded && due.length === 0 && (
                 <Table.Tr>
-                  <Table.Td colSpan={5}>
+                  <Table.Td colSpan={6}>
                     <Text size="sm" c="dimmed" ta="center" py="md">
                       {t('ec.none')}
                     </Text>
@@ -140,6 +141,9 @@ export function ContactReconfirmation() {
                       {reason === 'stale' ? t('ec.stale', { date: oldest ?? '' }) : t(reason === 'never' ? 'ec.never' : 'ec.noneOnFile')}
                     </Badge>
                     <RequestState status={remote.get(e.id)} answeredOn={answered(e)} />
+                  </Table.Td>
+                  <Table.Td data-testid="contact-reminders">
+                    <Reminders status={remote.get(e.id)} />
                   </Table.Td>
                   <Table.Td>
                     <Group gap={6} justify="flex-end" wrap="nowrap">
@@ -178,5 +182,27 @@ function RequestState({ status, answeredOn }: { status: ContactConfirmationStatu
     <Text size="xs" c="dimmed" data-testid="contact-request-state">
       {t('ec.requested', { date: formatDate(status.requestedAt), who: status.requestedBy })}
     </Text>
+  );
+}
+
+/** The server's automatic reminders for the latest request: how many went out and when the last one did. */
+function Reminders({ status }: { status: ContactConfirmationStatus | undefined }) {
+  const t = useT();
+  if (!status || (status.confirmedAt !== null && status.confirmedAt >= status.requestedAt)) return null;
+  if (status.remindersSent === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('ec.noReminder')}
+      </Text>
+    );
+  return (
+    <Stack gap={0}>
+      <Text size="sm">{t('ec.remindersSent', { count: status.remindersSent })}</Text>
+      {status.lastReminderAt !== null && (
+        <Text size="xs" c="dimmed">
+          {t('ec.lastReminder', { at: formatDateTime(status.lastReminderAt) })}
+        </Text>
+      )}
+    </Stack>
   );
 }

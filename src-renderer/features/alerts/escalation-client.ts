@@ -60,6 +60,9 @@ export const ContactConfirmationStatus = z.object({
   requestedBy: z.string(),
   confirmedAt: z.number().nullable(),
   confirmedOn: z.string().nullable(),
+  // Automatic reminders for the latest request; a server older than them sends neither field.
+  remindersSent: z.number().int().min(0).default(0),
+  lastReminderAt: z.number().nullable().default(null),
 });
 export type ContactConfirmationStatus = z.infer<typeof ContactConfirmationStatus>;
 const ContactConfirmationSent = z.object({

@@ -55,7 +55,7 @@ describe('emergency-contact re-confirmation', () => {
     link = confirmLinkIn(sms[0]!.text);
     // Nobody confirmed yet.
     expect((await h.call('GET', '/escalation/contact-confirmations')).body.employees).toEqual([
-      { employeeId: 'e1', requestedAt: now, requestedBy: 'hr-admin', confirmedAt: null, confirmedOn: null },
+      { employeeId: 'e1', requestedAt: now, requestedBy: 'hr-admin', confirmedAt: null, confirmedOn: null, remindersSent: 0, lastReminderAt: null },
     ]);
   });
 
