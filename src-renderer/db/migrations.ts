@@ -9,7 +9,8 @@ import type { CollectionName } from '#shared/collections';
 export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   employees: {},
   org: {},
-  settings: {},
+  // v1 only adds the case-template fields; stored shifts, devices and holiday years are unchanged.
+  settings: { 1: (doc) => doc },
   punches: {},
   requests: {},
   audit: {},

@@ -60,7 +60,8 @@ export const orgSchema = {
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 export const settingsSchema = {
-  version: 0,
+  // v1: HR's own case templates (kind case_template: template, derivedFrom, importedBy).
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -84,6 +85,10 @@ export const settingsSchema = {
     enabled: { type: 'boolean' },
     // holiday year
     calendar: { type: 'object' },
+    // case template (HR's copy; the whole template as one field)
+    template: { type: 'object' },
+    derivedFrom: { type: ['object', 'null'] },
+    importedBy: str,
     updatedAt: ms,
   },
   required: ['id', 'kind', 'updatedAt'],

@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, Checkbox, FileInput, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
-import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { findCaseTemplate } from '#shared/cases/custom-template';
 import { CaseDoc, DECIDED, currentFact, type CaseStep } from '#shared/cases/case-doc';
 import { whatIsMissing, type CaseEventInput, type CaseRefusalReason, type StepBlocker } from '#shared/cases/case-engine';
 import { lawArticle } from '#shared/law/law-search';
@@ -19,6 +19,7 @@ import { useObservable } from '../../components/use-observable.ts';
 import { stripMeta } from '../../db/records.ts';
 import { useEmployee } from '../employees/use-employees.ts';
 import { applyCaseEvent, revokeWorkAccount, viewCase } from './case-repository.ts';
+import { useCustomTemplates } from './case-templates-store.ts';
 import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
@@ -61,15 +62,15 @@ export function CaseDetail({ id }: { id: string }) {
   const [problems, setProblems] = useState<string[]>([]);
   const [warning, setWarning] = useState<WageHoldWarning | null>(null);
   const { employee } = useEmployee(doc?.subjectEmployeeId ?? '');
+  const customs = useCustomTemplates();
 
   if (allowed === false) return <Alert m="lg" color="red" data-testid="case-forbidden">{tr('无权查看此案件（受限案件仅对案件相关人员开放）', 'You have no access to this case (restricted to the people on it)')}</Alert>;
-  if (!doc || allowed === null) return <Text p="lg">…</Text>;
-  let template: CaseTemplate;
-  try {
-    template = builtInTemplate(doc.templateId);
-  } catch {
-    return <Alert m="lg" color="yellow">{tr(`本终端没有案件模板「${doc.templateId}」，请更新程序。`, `This terminal does not know the case template "${doc.templateId}"; update the app.`)}</Alert>;
+  if (!doc || allowed === null || customs === undefined) return <Text p="lg">…</Text>;
+  const found = findCaseTemplate(customs, doc.templateId, doc.templateVersion);
+  if (!found) {
+    return <Alert m="lg" color="yellow" data-testid="case-template-unknown">{tr(`本终端没有案件模板「${doc.templateId}」v${doc.templateVersion}：请等待同步完成，或更新程序。`, `This terminal does not know the case template "${doc.templateId}" v${doc.templateVersion}: wait for sync to finish, or update the app.`)}</Alert>;
   }
+  const template: CaseTemplate = found;
   const missing = new Map(whatIsMissing(doc, template, now).map((m) => [m.stepId, m]));
   const lang = zh ? 'zh' : 'en';
 

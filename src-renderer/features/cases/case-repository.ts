@@ -1,4 +1,5 @@
 import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { findCaseTemplate, type CaseTemplateSetting } from '#shared/cases/custom-template';
 import { CaseDoc, canAccessCase } from '#shared/cases/case-doc';
 import { syncLostContactCase } from '#shared/cases/lost-contact-bridge';
 import { canStartAbsenteeismDismissal, type EscalationState } from '#shared/escalation/missed-punch-escalation';
@@ -7,6 +8,7 @@ import type { CaseTemplate } from '#shared/cases/case-template';
 import { RenshiError } from '#shared/errors';
 import { Employee } from '#shared/schemas/employee';
 import { saveRecord, stripMeta, type WriteContext } from '../../db/records.ts';
+import { loadCaseTemplate } from './case-templates-store.ts';
 
 /**
  * Every write to the `cases` collection goes through here: the engine decides (openCase / transition), this
@@ -19,9 +21,11 @@ import { saveRecord, stripMeta, type WriteContext } from '../../db/records.ts';
 export type CaseWriteContext = WriteContext & { roles: readonly CaseActor['roles'][number][] };
 export type CaseWriteResult = { ok: true; doc: CaseDoc } | { ok: false; reasons: CaseRefusalReason[] };
 
-/** Templates are looked up by the id the case stores; built-in ones for now (HR copies load through main). */
-export function templateOf(doc: Pick<CaseDoc, 'templateId'>): CaseTemplate {
-  return builtInTemplate(doc.templateId);
+/** The template a case was opened with: built-in by id, HR's copies (`customs`) by id and version. Throws when unknown. */
+export function templateOf(doc: Pick<CaseDoc, 'templateId' | 'templateVersion'>, customs: readonly CaseTemplateSetting[] = []): CaseTemplate {
+  const t = findCaseTemplate(customs, doc.templateId, doc.templateVersion);
+  if (!t) throw new RangeError(`no case template ${doc.templateId}@${doc.templateVersion} on this terminal`);
+  return t;
 }
 
 const ctxOf = (ctx: CaseWriteContext) => ({ now: (ctx.now ?? Date.now)(), actor: { id: ctx.actor, roles: ctx.roles } });
@@ -39,7 +43,8 @@ export async function openCaseRecord(ctx: CaseWriteContext, template: CaseTempla
   if (!r.ok) return r;
   await ctx.db.cases.insert(r.doc);
   for (const note of r.audit) await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: r.doc.id, before: null, after: r.doc, summary: note.summary.slice(0, 500) });
-  if (template.id === 'absent-without-leave') await markAbsentWithoutLeave(ctx, r.doc);
+  // HR's copies of 擅自离岗 are recognised by what they are (an internal-status template opened directly), not by id.
+  if (template.id === 'absent-without-leave' || (template.internalStatus && !template.startsFrom)) await markAbsentWithoutLeave(ctx, r.doc);
   return { ok: true, doc: r.doc };
 }
 
@@ -81,7 +86,13 @@ export async function applyCaseEvent(ctx: CaseWriteContext, caseId: string, even
   return serialised(caseId, async () => {
     const before = await load(ctx, caseId);
     if (!before) return { ok: false, reasons: [{ code: 'invalid', message: `no case ${caseId}` }] };
-    const r = transition(before, templateOf(before), event, ctxOf(ctx));
+    let template: CaseTemplate;
+    try {
+      template = await loadCaseTemplate(ctx.db, before);
+    } catch (err) {
+      return { ok: false, reasons: [{ code: 'invalid', message: err instanceof Error ? err.message : String(err) }] };
+    }
+    const r = transition(before, template, event, ctxOf(ctx));
     if (!r.ok) return r;
     await ctx.db.cases.upsert(r.doc);
     for (const note of r.audit) {

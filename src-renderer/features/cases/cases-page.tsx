@@ -1,7 +1,9 @@
 import { Alert, Badge, Box, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
-import { IconBook2, IconBriefcase, IconPlus } from '@tabler/icons-react';
+import { IconBook2, IconBriefcase, IconPlus, IconTemplate } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { findCaseTemplate, latestCustomTemplates } from '#shared/cases/custom-template';
+import type { CaseTemplate } from '#shared/cases/case-template';
 import { CaseDoc } from '#shared/cases/case-doc';
 import { describeReason } from '#shared/cases/case-messages';
 import { newId } from '#shared/ids';
@@ -17,20 +19,25 @@ import { CaseDetail } from './case-detail.tsx';
 import { canAccessCase } from '#shared/cases/case-doc';
 import { openCaseRecord, openDismissalFromEscalation } from './case-repository.ts';
 import { useCaseContext, useIdentityKnown, useTr } from './case-ui.ts';
+import { CaseTemplates } from './case-templates.tsx';
+import { useCustomTemplates } from './case-templates-store.ts';
 import { LawLibrary } from './law-library.tsx';
 import { useEscalationItems } from './lost-contact-cases.tsx';
 
-/** `/cases`, `/cases/new`, `/cases/law`, `/cases/<id>`. */
+/** `/cases`, `/cases/new`, `/cases/law`, `/cases/templates`, `/cases/<id>`. */
 export function CasesArea({ segments, query }: { segments: string[]; query: URLSearchParams }) {
   const [first] = segments;
   if (first === 'new') return <NewCase fromEscalation={query.get('from')} />;
   if (first === 'law') return <LawLibrary />;
+  if (first === 'templates') return <CaseTemplates />;
   if (first) return <CaseDetail id={first} />;
   return <CaseList />;
 }
 
 /** Templates HR may open directly; 旷工解除 starts only from a lost-contact case, lost contact from the escalation chain. */
 const OPENABLE = ['offboarding', 'loss-deduction', 'dismissal-serious-violation', 'absent-without-leave', 'sensitive-event'];
+/** HR's copies open directly too, except those that must start from another case or mirror the escalation chain. */
+const openableCopy = (t: CaseTemplate, derivedFrom: string | null) => !t.startsFrom && derivedFrom !== 'lost-contact';
 
 export function useCases(): CaseDoc[] | undefined {
   const { db } = useRenshi();
@@ -46,6 +53,7 @@ function CaseList() {
   const { tr, label } = useTr();
   const cases = useCases();
   const { employees } = useEmployees();
+  const customs = useCustomTemplates();
   const names = useMemo(() => new Map(employees.map((e) => [e.id, `${e.name}（${e.employeeNo}）`])), [employees]);
   return (
     <Box p="lg">
@@ -54,6 +62,9 @@ function CaseList() {
         subtitle={tr('离职交接、扣款、违纪解除、擅自离岗、敏感事件：每一步需要什么、缺什么，一目了然', 'Offboarding, deductions, dismissals, absence without leave, sensitive events: what each step needs and what is missing')}
         actions={
           <>
+            <Button variant="default" leftSection={<IconTemplate size={16} />} onClick={() => navigate('/cases/templates')} data-testid="cases-templates">
+              {tr('模板', 'Templates')}
+            </Button>
             <Button variant="default" leftSection={<IconBook2 size={16} />} onClick={() => navigate('/cases/law')} data-testid="cases-law">
               {tr('法律知识库', 'Law library')}
             </Button>
@@ -81,12 +92,8 @@ function CaseList() {
               {(cases ?? []).map((c) => {
                 const decided = c.steps.filter((s) => s.state === 'done' || s.state === 'skipped' || s.state === 'overridden').length;
                 const blocked = c.steps.filter((s) => s.state === 'blocked').length;
-                let name = c.templateId;
-                try {
-                  name = label(builtInTemplate(c.templateId).name);
-                } catch {
-                  /* a template this terminal does not know */
-                }
+                const known = findCaseTemplate(customs ?? [], c.templateId, c.templateVersion);
+                const name = known ? label(known.name) : c.templateId;
                 return (
                   <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/cases/${encodeURIComponent(c.id)}`)} data-testid="case-row">
                     <Table.Td>
@@ -139,8 +146,11 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
   useEffect(() => {
     if (escalation) setEmployeeId(escalation.employeeId);
   }, [escalation]);
-  const template = templateId ? builtInTemplate(templateId) : null;
-  const choices = fromEscalation ? ['dismissal-absenteeism'] : OPENABLE;
+  const customs = useCustomTemplates();
+  const copies = useMemo(() => latestCustomTemplates(customs ?? []).filter((c) => openableCopy(c.template, c.derivedFrom?.id ?? null)), [customs]);
+  // A copy is opened at its newest version; cases already open keep the version they were opened with.
+  const choices: CaseTemplate[] = fromEscalation ? [builtInTemplate('dismissal-absenteeism')] : [...OPENABLE.map(builtInTemplate), ...copies.map((c) => c.template)];
+  const template = choices.find((t) => t.id === templateId) ?? null;
 
   async function submit() {
     if (!template || !employeeId) return;
@@ -171,9 +181,12 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
         <Stack>
           <Select
             label={tr('案件模板', 'Template')}
-            data={choices.map((id) => ({ value: id, label: label(builtInTemplate(id).name) }))}
+            data={choices.map((t) => ({ value: t.id, label: OPENABLE.includes(t.id) || fromEscalation ? label(t.name) : `${label(t.name)}（${tr('自定义', 'custom')} v${t.version}）` }))}
             value={templateId}
-            onChange={setTemplateId}
+            onChange={(v) => {
+              setTemplateId(v);
+              setCategory(null);
+            }}
             allowDeselect={false}
             data-testid="new-case-template"
           />

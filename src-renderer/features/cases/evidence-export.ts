@@ -63,7 +63,7 @@ export async function exportEvidenceBundle(
   return { fileName, manifestHash: out.manifestHash };
 }
 
-function download(blob: Blob, fileName: string): void {
+export function download(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

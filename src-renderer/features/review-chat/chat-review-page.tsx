@@ -10,6 +10,7 @@ import { useRenshi } from '../../app/context.tsx';
 import { useLanguage } from '../../i18n/i18n.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
 import { applyCaseEvent, listCases, templateOf } from '../cases/case-repository.ts';
+import { useCustomTemplates } from '../cases/case-templates-store.ts';
 import { useCaseContext } from '../cases/case-ui.ts';
 
 /**
@@ -126,9 +127,10 @@ export function ChatReviewPage() {
     };
   }, [caseCtx, employeeId, findings.length]);
 
+  const customs = useCustomTemplates();
   const templateOrNull = (c: CaseDoc) => {
     try {
-      return templateOf(c);
+      return templateOf(c, customs ?? []);
     } catch {
       return null; // a template this terminal does not have
     }
