@@ -267,12 +267,29 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await expect.poll(() => page.getByText('Alert inbox').isVisible()).toBe(true);
   await page.getByText('中文').click();
 
-  // A terminal with no sync server says so plainly instead of failing.
+  // A terminal with no sync server: the inbox (server alerts) says so plainly instead of failing, but the
+  // lost-contact cases are a local copy, so HR can keep working them; what is recorded offline reaches the
+  // server once the terminal is back.
   await bridge('settingsSet', { serverMode: 'offline' });
   await page.reload();
   await expect.poll(() => byTest('needs-server').textContent(), { timeout: 15_000 }).toBe('此功能需要连接同步服务器');
-  await byTest('tab-cases').click();
-  await expect.poll(() => byTest('needs-server').isVisible()).toBe(true);
   expect(await byTest('alerts-unread').count()).toBe(0);
+  await byTest('tab-cases').click();
+  await byTest('case-row').filter({ hasText: '李小明' }).first().click();
+  await expect.poll(() => byTest('case-employee').textContent()).toContain('李小明');
+  await expect.poll(() => byTest('timeline-entry').filter({ hasText: '我在外地，手机被收走了' }).count()).toBe(1);
+  await byTest('case-record-attempt').click();
+  await byTest('attempt-contacted').fill('李母');
+  await byTest('attempt-note').fill('离线时电话联系，未接通');
+  await byTest('attempt-save').click();
+  await expect.poll(() => byTest('timeline-entry').filter({ hasText: '离线时电话联系，未接通' }).count()).toBe(1);
   await shot('alerts-07-offline');
+  await bridge('settingsSet', { serverMode: 'embedded' });
+  await page.reload();
+  const onServer = async () => {
+    const res = await fetch(`${session.serverUrl}/escalation/items/${encodeURIComponent(anomalyId!)}`, { headers: { authorization: `Bearer ${session.token}` } });
+    return ((await res.json()) as { case: { contactAttempts: { note: string }[] } }).case.contactAttempts.map((a) => a.note).join('\n');
+  };
+  await expect.poll(onServer, { timeout: 20_000 }).toContain('离线时电话联系，未接通');
+  expect(await onServer()).toContain('父亲说周五晚上见网友后就联系不上');
 });

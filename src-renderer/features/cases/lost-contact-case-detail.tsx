@@ -1,12 +1,16 @@
 import { Alert, Anchor, Badge, Button, Checkbox, Group, List, Modal, Paper, Select, Stack, Table, Text, Textarea, TextInput, ThemeIcon, Timeline, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconX } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
-import { canStartAbsenteeismDismissal, CaseOutcome, ContactMethod, type TimelineEntry } from '#shared/escalation/missed-punch-escalation';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { EscalationDoc, stateOf } from '#shared/escalation/escalation-doc';
+import { useRenshi, useWriteContext } from '../../app/context.tsx';
+import { useObservable } from '../../components/use-observable.ts';
+import { stripMeta } from '../../db/records.ts';
+import { applyEscalationEvent } from '../alerts/escalation-repository.ts';
+import { canStartAbsenteeismDismissal, CaseOutcome, ContactMethod, type EscalationEventInput, type TimelineEntry } from '#shared/escalation/missed-punch-escalation';
 import { navigate } from '../../app/router.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
-import { NeedsServer } from '../alerts/alerts-page.tsx';
 import { ALERT_POLL_MS, useAlerts } from '../alerts/alerts-provider.tsx';
 import type { EscalationItem, MessageDelivery, StatusEntry } from '../alerts/escalation-client.ts';
 import { useEmployee } from '../employees/use-employees.ts';
@@ -21,46 +25,47 @@ type Dialog = 'attempt' | 'reason' | 'close' | 'dismissal' | null;
 export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
   const t = useT();
   const { client, refresh } = useAlerts();
-  const [item, setItem] = useState<EscalationItem | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { db } = useRenshi();
+  const ctx = useWriteContext();
+  const doc = useObservable(() => db.escalations.findOne(anomalyId).$, [db, anomalyId]);
+  const [messages, setMessages] = useState<MessageDelivery[]>([]);
   const [histories, setHistories] = useState<Map<string, StatusEntry[]>>(new Map());
   const [dialog, setDialog] = useState<Dialog>(null);
+  const state = useMemo(() => (doc ? stateOf(EscalationDoc.parse(stripMeta(doc.toMutableJSON() as Record<string, unknown>))) : null), [doc]);
+  const item: EscalationItem | null = useMemo(() => (state ? { ...state, messages } : null), [state, messages]);
   const { employee } = useEmployee(item?.employeeId ?? '');
   const org = useOrg();
 
-  const load = useCallback(async () => {
+  // Delivery status per channel is known only to the server: asked for when it answers, the chain itself is local.
+  const loadDeliveries = useCallback(async () => {
     if (!client) return;
     try {
       const next = await client.item(anomalyId);
-      setItem(next);
-      setError(null);
+      setMessages(next.messages);
       const entries = await Promise.all(next.messages.map(async (m) => [m.id, (await client.history(m.id).catch(() => ({ history: [] }))).history] as const));
       setHistories(new Map(entries));
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+    } catch {
+      // Offline, or the server has not seen this chain yet: the timeline still shows every step.
     }
   }, [client, anomalyId]);
   useEffect(() => {
-    void load();
-    // Replies and punches can arrive while HR has the case open.
-    const timer = setInterval(() => void load(), ALERT_POLL_MS);
+    void loadDeliveries();
+    const timer = setInterval(() => void loadDeliveries(), ALERT_POLL_MS);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [loadDeliveries]);
 
-  if (!client) return <NeedsServer />;
-  if (error && !item)
+  if (doc === undefined) return <Text c="dimmed">{t('app.loading')}</Text>;
+  if (!item)
     return (
       <Alert color="red" title={t('lc.loadFailed')}>
-        {error}
+        {anomalyId}
       </Alert>
     );
-  if (!item) return <Text c="dimmed">{t('app.loading')}</Text>;
 
-  const act = async (run: () => Promise<EscalationItem>) => {
+  const act = async (event: EscalationEventInput) => {
     try {
-      setItem(await run());
+      await applyEscalationEvent(ctx, anomalyId, event);
       setDialog(null);
-      void load();
       void refresh();
       notifications.show({ color: 'teal', message: t('lc.saved') });
     } catch (err) {
@@ -177,9 +182,9 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
         </Timeline>
       </Paper>
 
-      <AttemptDialog opened={dialog === 'attempt'} onClose={() => setDialog(null)} onSave={(v) => act(() => client.recordAttempt(anomalyId, v))} />
-      <ReasonDialog opened={dialog === 'reason'} onClose={() => setDialog(null)} onSave={(reason) => act(() => client.recordReason(anomalyId, reason))} />
-      <CloseDialog opened={dialog === 'close'} onClose={() => setDialog(null)} onSave={(outcome, note) => act(() => client.close(anomalyId, outcome, note))} />
+      <AttemptDialog opened={dialog === 'attempt'} onClose={() => setDialog(null)} onSave={(v) => act({ type: 'record_contact_attempt', by: ctx.actor, ...v })} />
+      <ReasonDialog opened={dialog === 'reason'} onClose={() => setDialog(null)} onSave={(reason) => act({ type: 'record_known_reason', by: ctx.actor, reason })} />
+      <CloseDialog opened={dialog === 'close'} onClose={() => setDialog(null)} onSave={(outcome, note) => act({ type: 'close_case', by: ctx.actor, outcome, note })} />
       <Modal opened={dialog === 'dismissal'} onClose={() => setDialog(null)} title={t('lc.startDismissal')} centered>
         <Stack>
           <Text size="sm">{t('lc.dismissalConfirm')}</Text>
@@ -187,7 +192,7 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
             <Button variant="default" onClick={() => setDialog(null)}>
               {t('common.cancel')}
             </Button>
-            <Button color="red" onClick={() => void act(() => client.close(anomalyId, 'dismissal_started', t('lc.dismissalNoteText')))} data-testid="dismissal-confirm">
+            <Button color="red" onClick={() => void act({ type: 'close_case', by: ctx.actor, outcome: 'dismissal_started', note: t('lc.dismissalNoteText') })} data-testid="dismissal-confirm">
               {t('lc.startDismissal')}
             </Button>
           </Group>

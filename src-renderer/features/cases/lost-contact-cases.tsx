@@ -8,13 +8,23 @@ import { useT, type MessageKey } from '../../i18n/i18n.tsx';
 import { NeedsServer } from '../alerts/alerts-page.tsx';
 import { ALERT_POLL_MS, useAlerts } from '../alerts/alerts-provider.tsx';
 import type { EscalationItem } from '../alerts/escalation-client.ts';
+import { EscalationDoc, stateOf } from '#shared/escalation/escalation-doc';
+import { useRenshi } from '../../app/context.tsx';
+import { useObservable } from '../../components/use-observable.ts';
+import { stripMeta } from '../../db/records.ts';
 import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
 
-/** Loads every escalation from the server and re-asks on the alert poll; null until the first answer. */
+/**
+ * Every escalation chain on this terminal, live from the replicated collection (so an offline terminal sees
+ * its cases, and what HR records shows at once); when the server answers, each chain's message deliveries
+ * (per channel status) are added from it. null until the local query first answers.
+ */
 export function useEscalationItems(): { items: EscalationItem[] | null; error: string | null } {
+  const { db } = useRenshi();
   const { client } = useAlerts();
-  const [items, setItems] = useState<EscalationItem[] | null>(null);
+  const docs = useObservable(() => db.escalations.find({ sort: [{ date: 'desc' }] }).$, [db]);
+  const [messages, setMessages] = useState<ReadonlyMap<string, EscalationItem['messages']>>(new Map());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!client) return;
@@ -22,7 +32,7 @@ export function useEscalationItems(): { items: EscalationItem[] | null; error: s
     const load = () =>
       client
         .items('all', 1000)
-        .then((i) => !cancelled && (setItems(i), setError(null)))
+        .then((i) => !cancelled && (setMessages(new Map(i.map((x) => [x.anomalyId, x.messages]))), setError(null)))
         .catch((err: unknown) => !cancelled && setError(err instanceof Error ? err.message : String(err)));
     void load();
     const timer = setInterval(load, ALERT_POLL_MS);
@@ -31,6 +41,13 @@ export function useEscalationItems(): { items: EscalationItem[] | null; error: s
       clearInterval(timer);
     };
   }, [client]);
+  const items = useMemo(
+    () =>
+      docs === undefined
+        ? null
+        : docs.map((d) => ({ ...stateOf(EscalationDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>))), messages: messages.get(d.id) ?? [] })),
+    [docs, messages],
+  );
   return { items, error };
 }
 
@@ -54,14 +71,12 @@ export function CaseStatusBadge({ item }: { item: EscalationItem }) {
 /** Lost-contact cases (失联): every escalation that reached HR, open ones first. */
 export function LostContactCases() {
   const t = useT();
-  const { client } = useAlerts();
   const { items, error } = useEscalationItems();
   const { employees } = useEmployees();
   const org = useOrg();
   const byId = useMemo(() => new Map(employees.map((e) => [e.id, e])), [employees]);
   const [state, setState] = useState<'open' | 'closed' | 'all'>('open');
   const [site, setSite] = useState<string | null>(null);
-  if (!client) return <NeedsServer />;
 
   const cases = (items ?? [])
     .filter((i) => i.case !== null)
