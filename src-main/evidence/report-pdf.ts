@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { ReportContent, ReportTable } from '#shared/evidence/report-content';
+import { pngOfDataUrl } from '#shared/evidence/bundle-manifest';
+import type { ReportBlock, ReportContent, ReportTable } from '#shared/evidence/report-content';
 
 /**
  * Lays the report out as an A4 PDF. The Chinese font (Noto Sans SC, SIL OFL) comes from an npm package so
@@ -48,7 +49,8 @@ export async function renderReportPdf(content: ReportContent, createdAt: number)
       doc.moveDown(0.25);
     }
     if (s.table && s.table.rows.length) drawTable(doc, s.table, width);
-    else if (s.table && s.empty) doc.fillColor('#666').text(s.empty, MARGIN, doc.y, { width }).fillColor('black');
+    else if (s.blocks?.length) for (const b of s.blocks) drawBlock(doc, b, width);
+    else if ((s.table || s.blocks) && s.empty) doc.fillColor('#666').text(s.empty, MARGIN, doc.y, { width }).fillColor('black');
     doc.moveDown(0.8);
   }
 
@@ -71,6 +73,43 @@ export async function renderReportPdf(content: ReportContent, createdAt: number)
 
 function ensureSpace(doc: PDFKit.PDFDocument, needed: number): void {
   if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
+}
+
+const LABEL_WIDTH = 96;
+const IMAGE_BOX = { width: 240, height: 90 };
+
+/** A record as label / value lines, then its image (a handwritten signature) in a framed box. */
+function drawBlock(doc: PDFKit.PDFDocument, block: ReportBlock, width: number): void {
+  const valueWidth = width - LABEL_WIDTH;
+  doc.font('body').fontSize(BODY);
+  const fieldsHeight = block.fields.reduce((h, [, v]) => h + doc.heightOfString(v || ' ', { width: valueWidth }) + 2, 0);
+  // Keep a record with its image on one page: a signature must not be separated from what it signs.
+  ensureSpace(doc, fieldsHeight + 30 + (block.image ? IMAGE_BOX.height + 16 : 14));
+  doc.font('bold').fontSize(10).text(block.heading, MARGIN, doc.y, { width });
+  doc.moveDown(0.2);
+  for (const [label, value] of block.fields) {
+    const y = doc.y;
+    doc.font('body').fontSize(BODY).fillColor('#555').text(label, MARGIN, y, { width: LABEL_WIDTH - 6 });
+    doc.fillColor('black').text(value || ' ', MARGIN + LABEL_WIDTH, y, { width: valueWidth });
+    doc.y = Math.max(doc.y, y + BODY + 3) + 2;
+  }
+  doc.font('body').fontSize(BODY).fillColor('#555').text(block.imageNote, MARGIN, doc.y + 2, { width: LABEL_WIDTH - 6 }).fillColor('black');
+  const png = pngOfDataUrl(block.image);
+  if (png) {
+    const top = doc.y - BODY - 4;
+    const left = MARGIN + LABEL_WIDTH;
+    doc.rect(left, top, IMAGE_BOX.width, IMAGE_BOX.height).lineWidth(0.5).strokeColor('#bbb').stroke().strokeColor('black');
+    try {
+      doc.image(Buffer.from(png), left + 4, top + 4, { fit: [IMAGE_BOX.width - 8, IMAGE_BOX.height - 8], align: 'center', valign: 'center' });
+    } catch {
+      // Bytes that are not a readable PNG: the record still verifies on its hash; say so instead of failing.
+      doc.fillColor('#a00').text('（图像无法显示）', left + 8, top + 8, { width: IMAGE_BOX.width - 16 }).fillColor('black');
+    }
+    doc.x = MARGIN;
+    doc.y = top + IMAGE_BOX.height + 6;
+  }
+  doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + width, doc.y).lineWidth(0.4).strokeColor('#ddd').stroke().strokeColor('black');
+  doc.y += 8;
 }
 
 function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): void {

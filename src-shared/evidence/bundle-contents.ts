@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { CaseDoc } from '../cases/case-doc.ts';
+import { CaseDoc, type EvidenceItem } from '../cases/case-doc.ts';
 import { CaseTemplate } from '../cases/case-template.ts';
 import type { AuditEvent } from '../schemas/audit.ts';
 import { Punch } from '../schemas/punch.ts';
 import {
-  attachmentPath,
   AuditRun,
   BundledDelivery,
   BundledSignature,
@@ -13,9 +12,28 @@ import {
   type RecordFileKind,
 } from './bundle-manifest.ts';
 
+/** An evidence item's file, named by its SHA-256 (the file itself lives in main's content-addressed store). */
+export type EvidenceFileRef = { evidenceId: string; sha256: string; fileName: string };
+
+/**
+ * Whether an evidence item stands for an attached file. The case screen records a file as its SHA-256 with
+ * the file name as `ref`; other evidence carries a hash of something kept elsewhere and says where in a
+ * `scheme:` ref (`chat-log:<file hash>#row-3`, `doc:<id>`), so a ref without a scheme is a file name.
+ */
+export function isAttachedFile(e: Pick<EvidenceItem, 'document'>): boolean {
+  return !!e.document?.sha256 && !!e.document.ref && !/^[a-z][a-z0-9+.-]*:/i.test(e.document.ref);
+}
+
+/** The files a bundle of this case should hold: one per evidence item with an attached file. */
+export function attachmentRefsOf(caseDoc: Pick<CaseDoc, 'evidence'>): EvidenceFileRef[] {
+  return caseDoc.evidence.filter(isAttachedFile).map((e) => ({ evidenceId: e.id, sha256: e.document!.sha256!, fileName: e.document!.ref!.slice(0, 300) }));
+}
+
 /**
  * What a bundle is made from. The renderer holds the data (local database), so it gathers these and the
- * main process writes the zip and PDF; everything is validated here first.
+ * main process writes the zip and PDF; everything is validated here first. The files behind evidence items
+ * are not passed in: main takes every attached file of the case (attachmentRefsOf) from its content-addressed
+ * store or the sync server, and lists the ones it cannot find as missing.
  */
 export const EvidenceBundleInput = z.object({
   caseDoc: CaseDoc,
@@ -25,20 +43,8 @@ export const EvidenceBundleInput = z.object({
   auditRuns: z.array(AuditRun).default([]),
   /** Raw punches where the case rests on attendance (absenteeism, lost contact). */
   punches: z.array(Punch).default([]),
-  /** The files behind evidence items (chat screenshots, scanned letters), base64; each must belong to an
-   *  evidence item of the case. */
-  attachments: z.array(z.object({ evidenceId: z.string().min(1).max(100), fileName: z.string().trim().min(1).max(300), contentBase64: z.string() })).default([]),
   exportedBy: z.string().trim().min(1).max(100),
   exportedAt: z.number().int().nonnegative(),
-}).superRefine((input, ctx) => {
-  const ids = new Set(input.caseDoc.evidence.map((e) => e.id));
-  const paths = new Set<string>();
-  input.attachments.forEach((a, i) => {
-    if (!ids.has(a.evidenceId)) ctx.addIssue({ code: 'custom', path: ['attachments', i, 'evidenceId'], message: `no evidence item ${a.evidenceId} on the case` });
-    const p = attachmentPath(a.evidenceId, a.fileName);
-    if (paths.has(p)) ctx.addIssue({ code: 'custom', path: ['attachments', i, 'fileName'], message: `two attachments would be stored as ${p}` });
-    paths.add(p);
-  });
 });
 export type EvidenceBundleInput = z.infer<typeof EvidenceBundleInput>;
 export type EvidenceBundleInputRaw = z.input<typeof EvidenceBundleInput>;

@@ -32,13 +32,21 @@ export const ManifestFile = z.object({
   path: z.string().regex(/^[a-z0-9][a-z0-9/._-]*$/, 'lower-case ascii path').max(200),
   sha256: Sha256,
   bytes: z.number().int().nonnegative(),
-  /** 'report' for the PDF, 'attachment' for an evidence item's file, the record kind for JSON record files. */
-  kind: z.union([z.literal('report'), z.literal('attachment'), RecordFileKind]),
+  /** 'report' for the PDF, 'attachment' for an evidence item's file, 'signature-image' for a handwritten
+   *  signature as PNG, the record kind for JSON record files. */
+  kind: z.union([z.literal('report'), z.literal('attachment'), z.literal('signature-image'), RecordFileKind]),
   description: z.string().max(500),
   /** For attachments: the evidence item the file belongs to (its recorded SHA-256 must match the file). */
   evidenceId: Id.optional(),
+  /** For signature images: the signature record (in records/signatures.json) the image belongs to. */
+  signatureId: Id.optional(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
+
+/** An evidence file that should be in the bundle but was on neither this terminal nor the sync server when
+ *  it was exported: listed, so a file is never dropped without saying so. */
+export const MissingAttachment = z.object({ evidenceId: Id, sha256: Sha256, fileName: z.string().max(300), reason: z.string().max(300) });
+export type MissingAttachment = z.infer<typeof MissingAttachment>;
 
 export const BundleManifest = z.object({
   format: z.literal(BUNDLE_FORMAT),
@@ -49,6 +57,8 @@ export const BundleManifest = z.object({
   exportedBy: z.string().min(1).max(100),
   hashAlgorithm: z.literal('SHA-256'),
   files: z.array(ManifestFile).min(1),
+  /** Always written by this version (empty when every file is there); covered by the manifest hash. */
+  missingAttachments: z.array(MissingAttachment).optional(),
   manifestHash: Sha256,
 });
 export type BundleManifest = z.infer<typeof BundleManifest>;
@@ -69,6 +79,8 @@ export type RecordFile = z.infer<typeof RecordFile>;
 /** A signature as bundled: the signed document, its record, and the handwritten image when stored. */
 export const BundledSignature = z.object({
   title: z.string().max(200),
+  /** The server notice the signature was made on. */
+  noticeId: z.string().max(100).optional(),
   document: z.record(z.string(), z.unknown()),
   record: z.unknown(),
   signatureImage: z.string().nullable().optional(),
@@ -93,14 +105,34 @@ export type AuditRun = z.infer<typeof AuditRun>;
 export const BundledDelivery = z.object({ id: Id }).catchall(z.unknown());
 export type BundledDelivery = z.infer<typeof BundledDelivery>;
 
-/** A zip path for an attachment: lower-case ascii, one folder per evidence item. */
-export function attachmentPath(evidenceId: string, fileName: string): string {
-  const safe = (x: string) => x.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
+const safePart = (x: string) => x.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
+
+/** A zip path for an attachment: `attachments/<sha256>-<name>`, lower-case ascii (the original name is in
+ *  the manifest's description and the report). Content-addressed, so one file is stored once. */
+export function attachmentPath(sha256: string, fileName: string): string {
   const name = fileName.split(/[\\/]/).pop() ?? '';
   const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? safe(name.slice(dot + 1)).slice(0, 10) : '';
-  const base = safe(dot > 0 ? name.slice(0, dot) : name) || 'file';
-  return `attachments/${safe(evidenceId) || 'evidence'}/${base}${ext ? `.${ext}` : ''}`;
+  const ext = dot > 0 ? safePart(name.slice(dot + 1)).slice(0, 10) : '';
+  const base = safePart(dot > 0 ? name.slice(0, dot) : name) || 'file';
+  return `attachments/${sha256}-${base}${ext ? `.${ext}` : ''}`;
+}
+
+/** A zip path for a handwritten signature image (PNG), named after its signature record. */
+export function signatureImagePath(signatureId: string): string {
+  return `signatures/${safePart(signatureId) || 'signature'}.png`;
+}
+
+const PNG_DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/;
+
+/** The PNG bytes of a signature image stored as a data URL; null for anything else. */
+export function pngOfDataUrl(dataUrl: string | null | undefined): Uint8Array | null {
+  const m = dataUrl ? PNG_DATA_URL.exec(dataUrl) : null;
+  if (!m) return null;
+  try {
+    return Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 }
 
 export async function sha256HexBytes(bytes: Uint8Array): Promise<string> {

@@ -3,7 +3,7 @@ import { lawArticle } from '../law/law-search.ts';
 import { verifySignature } from '../signature/signed-document.ts';
 import { localDateTimeOf } from '../time.ts';
 import type { EvidenceBundleInput, RecordFileOut } from './bundle-contents.ts';
-import { attachmentPath, sha256HexBytes } from './bundle-manifest.ts';
+import { pngOfDataUrl, sha256HexBytes } from './bundle-manifest.ts';
 
 /**
  * The PDF report's content as plain data (Simplified Chinese, times in Shanghai wall time), so what the
@@ -11,7 +11,14 @@ import { attachmentPath, sha256HexBytes } from './bundle-manifest.ts';
  * the JSON records and their hashes are the evidence, and the report says so.
  */
 export type ReportTable = { columns: { header: string; weight: number }[]; rows: string[][] };
-export type ReportSection = { title: string; paragraphs: string[]; table: ReportTable | null; empty: string | null };
+/** One record laid out as label / value lines, with an image under it (a handwritten signature). */
+export type ReportBlock = { heading: string; fields: [string, string][]; image: string | null; imageNote: string };
+export type ReportSection = { title: string; paragraphs: string[]; table: ReportTable | null; empty: string | null; blocks?: ReportBlock[] };
+/** The evidence files as written into the bundle, for the report's evidence list. */
+export type ReportAttachments = {
+  attached: { path: string; evidenceId: string; fileName: string; sha256: string }[];
+  missing: { evidenceId: string; fileName: string; sha256: string; reason: string }[];
+};
 export type ReportContent = { title: string; subtitle: string; sections: ReportSection[]; footer: string };
 
 const STEP_STATE_ZH: Record<string, string> = { pending: '待前序步骤', blocked: '缺少条件', ready: '可完成', done: '已完成', skipped: '已跳过', overridden: '已强制通过（需审计）' };
@@ -28,6 +35,8 @@ const ACTION_ZH: Record<string, string> = { create: '创建', update: '修改', 
 const t = (ms: number | null | undefined) => (typeof ms === 'number' ? localDateTimeOf(ms) : '—');
 const section = (title: string, paragraphs: string[], table: ReportTable | null = null, empty: string | null = null): ReportSection => ({ title, paragraphs, table, empty });
 
+const AUTH_ZH: Record<string, string> = { password: '账号密码', 'sms-code': '短信验证码', wecom: '企业微信', 'terminal-badge': '终端刷卡', 'signed-link': '一次性签收链接' };
+const SIG_CHANGE_ZH: Record<string, string> = { 'record-malformed': '签名记录格式错误', record: '签名记录被修改', document: '签署文档被修改', 'signature-image': '手写签名图像不一致' };
 const STAMP_ZH: Record<string, string> = { sentAt: '发出', deliveredAt: '送达', openedAt: '打开', readAt: '阅读', acknowledgedAt: '确认', signedAt: '签收', failedAt: '失败', returnedAt: '退回' };
 
 /** Timestamp-like fields of a delivery record (any `…At` number, at any depth) with the channel they belong
@@ -45,7 +54,7 @@ function timestampsOf(value: unknown, path: string, channel: string, out: { path
   }
 }
 
-export async function buildReportContent(input: EvidenceBundleInput, recordFiles: RecordFileOut[]): Promise<ReportContent> {
+export async function buildReportContent(input: EvidenceBundleInput, recordFiles: RecordFileOut[], files: ReportAttachments = { attached: [], missing: [] }): Promise<ReportContent> {
   const { caseDoc: c, template } = input;
   const stepTitle = (id: string | null) => (id ? (template.steps.find((s) => s.id === id)?.title.zh ?? id) : '—');
   const evidenceLabel = (kind: string) => {
@@ -117,7 +126,8 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
   sections.push(
     section('五、证据清单', [
       '“文件SHA-256”为所附文件的哈希；证据条目本身的哈希见 records/evidence.json。',
-      ...input.attachments.map((a) => `随包附件：${attachmentPath(a.evidenceId, a.fileName)}（证据 ${a.evidenceId}，原文件名 ${a.fileName}）`),
+      ...files.attached.map((a) => `随包附件：${a.path}（证据 ${a.evidenceId}，原文件名 ${a.fileName}）`),
+      ...files.missing.map((a) => `【缺失附件】证据 ${a.evidenceId} 的文件 ${a.fileName}（SHA-256 ${a.sha256}）未随包提供：${a.reason}`),
     ], {
       columns: [{ header: '编号', weight: 1.4 }, { header: '证据类型', weight: 2.6 }, { header: '说明', weight: 3 }, { header: '添加', weight: 2.4 }, { header: '文件SHA-256', weight: 3.2 }],
       rows: c.evidence.map((e) => [e.id, evidenceLabel(e.kind), [e.description, e.notes].filter(Boolean).join('；'), `${e.addedBy} ${t(e.addedAt)}`, e.document?.sha256 ?? (e.document?.ref ? `引用 ${e.document.ref}` : '—')]),
@@ -140,18 +150,34 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
     section('　送达回执时间', [], { columns: [{ header: '送达记录', weight: 1.6 }, { header: '渠道', weight: 1.2 }, { header: '事件（原字段）', weight: 4 }, { header: '时间', weight: 2.5 }], rows: receipts }, '无送达记录'),
   );
 
-  const sigRows: string[][] = [];
-  for (const s of input.signatures) {
+  const blocks: ReportBlock[] = [];
+  for (const [i, s] of input.signatures.entries()) {
     const v = await verifySignature(s.document, s.record, s.signatureImage);
-    const r = s.record as { id?: string; signer?: { name?: string }; signedAt?: number; authMethod?: string; documentHash?: string };
-    sigRows.push([s.title || String(r.id ?? ''), r.signer?.name ?? '—', t(r.signedAt), r.authMethod ?? '—', v.status === 'verified' ? '验证通过' : `验证失败：${v.changes.map((x) => x.part).join('、')}`, r.documentHash ?? '—']);
+    const r = (s.record ?? {}) as { id?: string; documentHash?: string; recordHash?: string; signatureImageHash?: string | null; signer?: { employeeId?: string; name?: string; typedName?: string }; signedAt?: number; ip?: string; device?: string; authMethod?: string };
+    const image = pngOfDataUrl(s.signatureImage) ? s.signatureImage! : null;
+    blocks.push({
+      heading: `${i + 1}. ${s.title || String(r.id ?? '')}`,
+      fields: [
+        ['签名记录', String(r.id ?? '—')],
+        ...(s.noticeId ? [['通知编号', s.noticeId] as [string, string]] : []),
+        ['签署人', `${r.signer?.name ?? '—'}（${r.signer?.employeeId ?? '—'}），输入姓名：${r.signer?.typedName ?? '—'}`],
+        ['签署时间', t(r.signedAt)],
+        ['IP 地址', r.ip || '—'],
+        ['设备', r.device || '—'],
+        ['认证方式', AUTH_ZH[r.authMethod ?? ''] ?? r.authMethod ?? '—'],
+        ['文档SHA-256', r.documentHash ?? '—'],
+        ['记录SHA-256', r.recordHash ?? '—'],
+        ['签名图像SHA-256', r.signatureImageHash ?? '无'],
+        ['验证结果', v.status === 'verified' ? '验证通过（记录完整，签署后文档未被修改）' : `验证失败：${v.changes.map((x) => SIG_CHANGE_ZH[x.part] ?? x.part).join('、')}`],
+      ],
+      image,
+      imageNote: image ? '手写签名：' : s.signatureImage ? '手写签名图像不是PNG，未显示（原样保存在 records/signatures.json）' : '无手写签名图像',
+    });
   }
-  sections.push(
-    section('七、电子签名', ['验证方法：按规范JSON重新计算文档哈希与签名记录哈希（电子签名法第十三条）。'], {
-      columns: [{ header: '文件', weight: 2.6 }, { header: '签署人', weight: 1.2 }, { header: '签署时间', weight: 2.2 }, { header: '认证方式', weight: 1.3 }, { header: '验证', weight: 1.6 }, { header: '文档SHA-256', weight: 3.5 }],
-      rows: sigRows,
-    }, '无电子签名'),
-  );
+  sections.push({
+    ...section('七、签名记录 / Signatures', ['验证方法：按规范JSON重新计算文档哈希与签名记录哈希，并核对手写签名图像的哈希（电子签名法第十三条）。原始记录见 records/signatures.json，签名图像另存于 signatures/ 目录。'], null, '无电子签名'),
+    blocks,
+  });
 
   const auditRows: string[][] = [];
   let otherEvents = 0;

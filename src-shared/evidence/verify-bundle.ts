@@ -1,5 +1,6 @@
 import { verifyAuditChain } from '../audit/chain.ts';
 import { CaseDoc } from '../cases/case-doc.ts';
+import { isAttachedFile } from './bundle-contents.ts';
 import { verifySignature, type SignatureChange } from '../signature/signed-document.ts';
 import {
   AuditRun,
@@ -7,6 +8,7 @@ import {
   BundleManifest,
   MANIFEST_PATH,
   manifestHashOf,
+  pngOfDataUrl,
   RecordFile,
   recordHash,
   recordLabel,
@@ -21,11 +23,14 @@ import {
  *  - every listed file is present with the listed SHA-256 and size, and nothing unlisted was added;
  *  - every record in a record file still hashes to its recorded SHA-256 (a failure names the record);
  *  - the case document is a valid case and matches the manifest's case id;
- *  - every attachment is the file its evidence item recorded (same SHA-256);
- *  - every signature record verifies against its document (and image) with verifySignature;
+ *  - every attachment is the file its evidence item recorded (same SHA-256), and every evidence item with an
+ *    attached file has its file in the bundle or is listed in the manifest as missing (a warning, not a
+ *    failure: the bundle says honestly what it lacks);
+ *  - every signature record verifies against its document (and image) with verifySignature, and each
+ *    signatures/*.png is exactly the image its record hashed;
  *  - every audit run re-verifies with verifyAuditChain from its anchor, and holds the case events it lists.
  */
-export type BundleCheck = { id: string; label: string; ok: boolean; details: string[] };
+export type BundleCheck = { id: string; label: string; ok: boolean; details: string[]; warning?: boolean };
 export type BundleVerification = { ok: boolean; checks: BundleCheck[]; manifest: BundleManifest | null };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -107,7 +112,7 @@ export async function verifyBundle(files: ReadonlyMap<string, Uint8Array>): Prom
   // Record files: read even when the file hash failed, so the report can name the record that changed.
   const recordFiles = new Map<RecordFileKind, RecordFile>();
   for (const f of manifest.files) {
-    if (f.kind === 'report' || f.kind === 'attachment') continue;
+    if (f.kind === 'report' || f.kind === 'attachment' || f.kind === 'signature-image') continue;
     const bytes = files.get(f.path);
     if (!bytes) continue;
     const id = `records:${f.path}`;
@@ -156,7 +161,56 @@ export async function verifyBundle(files: ReadonlyMap<string, Uint8Array>): Prom
     else fail(id, label, [`evidence ${item.id} recorded SHA-256 ${item.document.sha256}`, `the file hashes to ${h}`]);
   }
 
+  // Every attached file is in the bundle or listed as missing: dropping one (and its manifest line) fails.
+  if (caseDoc.success) {
+    // Listed is enough here: whether each listed file is present and unchanged is checked above.
+    const listedFiles = manifest.files.filter((f) => f.kind === 'attachment');
+    const bundled = new Set([...listedFiles.map((f) => f.sha256), ...listedFiles.map((f) => f.evidenceId)]);
+    const missing = new Map((manifest.missingAttachments ?? []).map((m) => [m.evidenceId, m]));
+    const problems: string[] = [];
+    const absent: string[] = [];
+    let present = 0;
+    for (const e of caseDoc.data.evidence.filter(isAttachedFile)) {
+      const sha = e.document!.sha256!;
+      const m = missing.get(e.id);
+      if (bundled.has(sha) || bundled.has(e.id)) present++;
+      else if (m && m.sha256 === sha) absent.push(`evidence ${e.id} (${e.document!.ref}, SHA-256 ${sha}) is not in the bundle: ${m.reason}`);
+      else problems.push(`evidence ${e.id} (${e.document!.ref}, SHA-256 ${sha}) has no file in the bundle and is not listed as missing`);
+    }
+    for (const m of missing.values()) {
+      const item = caseDoc.data.evidence.find((e) => e.id === m.evidenceId);
+      if (!item || item.document?.sha256 !== m.sha256) problems.push(`the manifest lists a missing file for evidence ${m.evidenceId} that the case does not record`);
+    }
+    const label = 'every attached evidence file is in the bundle';
+    if (problems.length) fail('attachments-complete', label, [...problems, ...absent]);
+    else if (absent.length) checks.push({ id: 'attachments-complete', label, ok: true, warning: true, details: [`${present} in the bundle, ${absent.length} missing (listed in the manifest):`, ...absent] });
+    else pass('attachments-complete', label, [`${present} attached files, all in the bundle`]);
+  }
+
   // Signatures.
+  const signatureEntries = new Map<string, BundledSignature>();
+  for (const r of recordFiles.get('signatures')?.records ?? []) {
+    const s = BundledSignature.safeParse(r.record);
+    const id = s.success ? (s.data.record as { id?: unknown } | null)?.id : undefined;
+    if (s.success && typeof id === 'string') signatureEntries.set(id, s.data);
+  }
+  const imageFiles = new Set<string>();
+  for (const f of manifest.files) {
+    if (f.kind !== 'signature-image') continue;
+    if (f.signatureId) imageFiles.add(f.signatureId);
+    const bytes = files.get(f.path);
+    if (!bytes) continue; // already reported as missing
+    const label = `signature image ${f.path} is the one signed`;
+    const entry = f.signatureId ? signatureEntries.get(f.signatureId) : undefined;
+    const png = entry ? pngOfDataUrl(entry.signatureImage) : null;
+    if (!entry) fail(`signature-image:${f.path}`, label, [`no signature record ${f.signatureId ?? '(none given)'} in records/signatures.json`]);
+    else if (!png || png.length !== bytes.length || png.some((b, i) => b !== bytes[i])) fail(`signature-image:${f.path}`, label, [`differs from the image in signature record ${f.signatureId}`]);
+    else pass(`signature-image:${f.path}`, label, [`signature record ${f.signatureId}`]);
+  }
+  for (const [id, entry] of signatureEntries) {
+    if (pngOfDataUrl(entry.signatureImage) && !imageFiles.has(id)) fail(`signature-image:${id}`, `signature image of ${id}`, ['the signature has a handwritten image but signatures/ holds no matching file']);
+  }
+
   for (const [i, r] of (recordFiles.get('signatures')?.records ?? []).entries()) {
     const s = BundledSignature.safeParse(r.record);
     const id = `signature:${recordLabel(r.record, i)}`;

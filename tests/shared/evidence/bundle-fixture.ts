@@ -1,3 +1,4 @@
+import { zlibSync } from 'fflate';
 import { documentHash, sealAuditEvent } from '#shared/audit/chain';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
 import type { CaseDoc } from '#shared/cases/case-doc';
@@ -22,14 +23,61 @@ const hrManager: CaseActor = { id: 'hr-zhao', roles: ['hr', 'hr-manager'] };
 const legal: CaseActor = { id: 'legal-chen', roles: ['legal'] };
 const HASH = 'b'.repeat(64);
 
-const ev = (id: string, kind: string, description: string, sha256 = HASH): CaseEventInput => ({ type: 'add_evidence', evidence: { id, kind, description, document: { sha256, ref: `doc:${id}` } } });
+const ev = (id: string, kind: string, description: string, sha256 = HASH, ref = `doc:${id}`): CaseEventInput => ({ type: 'add_evidence', evidence: { id, kind, description, document: { sha256, ref } } });
 /** The file behind evidence e5 (the union's reply), attached to the bundle. */
 export const UNION_REPLY = new TextEncoder().encode('工会意见：对解除李小明劳动合同无异议。\n2026年3月7日\n');
 const notice = (id: string, kind: string, recipient: 'subject' | 'union', sentAt: string): CaseEventInput => ({ type: 'record_notice', notice: { id, kind, recipient, deliveryRecordId: `dr-${id}`, channel: 'sms', sentAt: at(sentAt) } });
 const delivered = (noticeId: string, when: string): CaseEventInput => ({ type: 'notice_delivery', noticeId, deliveredAt: at(when) });
 const complete = (stepId: string, note = ''): CaseEventInput => ({ type: 'complete_step', stepId, note });
 
-export type BundleFixture = { input: EvidenceBundleInputRaw; caseDoc: CaseDoc; template: CaseTemplate; allEvents: AuditEvent[] };
+/** A real (small, grayscale) PNG of a handwritten stroke, as the signing page's canvas would send it. */
+export function signaturePng(width = 160, height = 48): Uint8Array {
+  const rows = new Uint8Array((width + 1) * height).fill(255);
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter type 0 per row
+  for (let x = 8; x < width - 8; x++) {
+    const y = Math.round(height / 2 + Math.sin(x / 9) * (height / 3) * Math.cos(x / 41));
+    for (let d = -1; d <= 1; d++) if (y + d >= 0 && y + d < height) rows[(y + d) * (width + 1) + 1 + x] = 20;
+  }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(new TextEncoder().encode(type), 4);
+    out.set(data, 8);
+    let crc = 0xffffffff;
+    for (const b of out.subarray(4, 8 + data.length)) crc = crcTable[(crc ^ b) & 0xff]! ^ (crc >>> 8);
+    view.setUint32(8 + data.length, (crc ^ 0xffffffff) >>> 0);
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
+  const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(rows)), chunk('IEND', new Uint8Array(0))];
+  const png = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    png.set(p, at);
+    at += p.length;
+  }
+  return png;
+}
+export const SIGNATURE_IMAGE = `data:image/png;base64,${Buffer.from(signaturePng()).toString('base64')}`;
+
+export type BundleFixture = {
+  input: EvidenceBundleInputRaw;
+  caseDoc: CaseDoc;
+  template: CaseTemplate;
+  allEvents: AuditEvent[];
+  /** The evidence files by SHA-256, as main's file store would hold them. */
+  files: Map<string, Uint8Array>;
+  loadFile: (sha256: string) => Promise<Uint8Array | null>;
+};
 
 export async function buildFixture(): Promise<BundleFixture> {
   const events: AuditEvent[] = [];
@@ -73,7 +121,7 @@ export async function buildFixture(): Promise<BundleFixture> {
   await audit('hr-wang', 'update', 'employees', 'emp-new', { id: 'emp-new', phone: '13800000000' }, 'phone changed', at('2026-03-06 10:30'));
   doc = await apply(doc, template, '2026-03-06 11:00', hr, notice('n2', 'union-notification', 'union', '2026-03-06 11:00'));
   doc = await apply(doc, template, '2026-03-06 15:00', hr, delivered('n2', '2026-03-06 15:00'));
-  doc = await apply(doc, template, '2026-03-07 09:00', hr, ev('e5', 'union-reply', '工会无异议', await sha256HexBytes(UNION_REPLY)));
+  doc = await apply(doc, template, '2026-03-07 09:00', hr, ev('e5', 'union-reply', '工会无异议', await sha256HexBytes(UNION_REPLY), '工会回函.txt'));
   doc = await apply(doc, template, '2026-03-07 09:01', hr, complete('notify-union'));
   doc = await apply(doc, template, '2026-03-08 09:00', hrManager, { type: 'approve', id: 'a1', stepId: 'approve-dismissal', role: 'hr-manager', decision: 'approved', note: '同意' });
   doc = await apply(doc, template, '2026-03-08 09:30', legal, { type: 'approve', id: 'a2', stepId: 'approve-dismissal', role: 'legal', decision: 'approved', note: '程序完备' });
@@ -90,7 +138,7 @@ export async function buildFixture(): Promise<BundleFixture> {
     ip: '10.0.0.23',
     device: 'terminal-a / Chromium',
     authMethod: 'sms-code',
-    signatureImage: 'data:image/png;base64,iVBORw0KGgo=',
+    signatureImage: SIGNATURE_IMAGE,
   });
 
   const deliveries = [
@@ -102,18 +150,20 @@ export async function buildFixture(): Promise<BundleFixture> {
   const punches = [punch(1, '2026-02-27 07:58:12'), punch(2, '2026-02-27 17:31:40')];
 
   const docIds = new Set([doc.id, lc.id]);
+  const files = new Map([[await sha256HexBytes(UNION_REPLY), UNION_REPLY]]);
   return {
     caseDoc: doc,
     template,
     allEvents: events,
+    files,
+    loadFile: async (sha256) => files.get(sha256) ?? null,
     input: {
       caseDoc: doc,
       template,
       deliveries,
-      signatures: [{ title: '员工手册签收（2025版）', document: handbookAck, record: signature, signatureImage: 'data:image/png;base64,iVBORw0KGgo=' }],
+      signatures: [{ title: '员工手册签收（2025版）', noticeId: 'n-handbook-li', document: handbookAck, record: signature, signatureImage: SIGNATURE_IMAGE }],
       auditRuns: auditRunsForCase(events, docIds),
       punches,
-      attachments: [{ evidenceId: 'e5', fileName: '工会回函.txt', contentBase64: Buffer.from(UNION_REPLY).toString('base64') }],
       exportedBy: 'hr-wang',
       exportedAt: at('2026-03-08 10:00'),
     },

@@ -41,11 +41,32 @@ describe('report content', () => {
     expect(sectionOf(report, '送达回执时间').table!.rows).toContainEqual(['dr-n2', 'in-app', '确认（channels[0].acknowledgedAt）', '2026-03-06 15:00:00']);
   });
 
-  it('shows each signature’s verification status, and a failure when the document changed', async () => {
-    expect(sectionOf(report, '电子签名').table!.rows[0]!.slice(0, 5)).toEqual(['员工手册签收（2025版）', '李小明', '2025-01-10 14:20:00', 'sms-code', '验证通过']);
+  it('shows each signature record (signer, time, IP, hashes, verdict, image), and a failure when the document changed', async () => {
+    const block = sectionOf(report, '签名记录 / Signatures').blocks![0]!;
+    const fields = Object.fromEntries(block.fields);
+    expect(block.heading).toBe('1. 员工手册签收（2025版）');
+    expect(fields).toMatchObject({
+      签名记录: 'sig-li-handbook',
+      通知编号: 'n-handbook-li',
+      签署人: '李小明（emp-li），输入姓名：李小明',
+      签署时间: '2025-01-10 14:20:00',
+      'IP 地址': '10.0.0.23',
+      认证方式: '短信验证码',
+      验证结果: '验证通过（记录完整，签署后文档未被修改）',
+    });
+    const record = input.signatures[0]!.record as { documentHash: string; recordHash: string };
+    expect(fields['文档SHA-256']).toBe(record.documentHash);
+    expect(fields['记录SHA-256']).toBe(record.recordHash);
+    expect(block.image).toBe(input.signatures[0]!.signatureImage);
     const changed = { ...input, signatures: input.signatures.map((s) => ({ ...s, document: { ...s.document, clause: '改过的条款' } })) };
     const r = await buildReportContent(changed, await buildRecordFiles(changed));
-    expect(sectionOf(r, '电子签名').table!.rows[0]![4]).toBe('验证失败：document');
+    expect(Object.fromEntries(sectionOf(r, '签名记录').blocks![0]!.fields)['验证结果']).toBe('验证失败：签署文档被修改');
+  });
+
+  it('lists the attached files and, never silently, the ones missing', async () => {
+    const sha = input.caseDoc.evidence.find((e) => e.id === 'e5')!.document!.sha256!;
+    const r = await buildReportContent(input, await buildRecordFiles(input), { attached: [], missing: [{ evidenceId: 'e5', fileName: '工会回函.txt', sha256: sha, reason: '本终端与同步服务器均无此文件' }] });
+    expect(sectionOf(r, '证据清单').paragraphs).toContain(`【缺失附件】证据 e5 的文件 工会回函.txt（SHA-256 ${sha}）未随包提供：本终端与同步服务器均无此文件`);
   });
 
   it('lists only the case’s audit events and says how many others keep the chain whole', () => {

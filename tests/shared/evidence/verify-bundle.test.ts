@@ -1,40 +1,81 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '#shared/audit/chain';
-import { auditRunsForCase, buildRecordFiles, EvidenceBundleInput } from '#shared/evidence/bundle-contents';
-import { attachmentPath, MANIFEST_PATH, recordHash, REPORT_PATH, sealManifest, sha256HexBytes, type BundleManifest, type ManifestFile, type RecordFile } from '#shared/evidence/bundle-manifest';
+import { attachmentRefsOf, auditRunsForCase, buildRecordFiles, EvidenceBundleInput } from '#shared/evidence/bundle-contents';
+import {
+  attachmentPath,
+  MANIFEST_PATH,
+  pngOfDataUrl,
+  recordHash,
+  REPORT_PATH,
+  sealManifest,
+  sha256HexBytes,
+  signatureImagePath,
+  type BundleManifest,
+  type ManifestFile,
+  type MissingAttachment,
+  type RecordFile,
+} from '#shared/evidence/bundle-manifest';
 import { verifyBundle, type BundleVerification } from '#shared/evidence/verify-bundle';
-import { buildFixture, type BundleFixture } from './bundle-fixture';
+import { buildFixture, signaturePng, type BundleFixture } from './bundle-fixture';
 
 /**
  * The verifier on bundles assembled in memory (the PDF is stood in for by fixed bytes here; the real zip and
  * PDF are tested in tests/main/evidence). Tampering is done two ways: naively (edit bytes, hashes now
  * differ) and as a forger would (edit a record and recompute every hash up to the manifest), which only the
- * inner checks (signatures, audit chain) can catch.
+ * inner checks (signatures, attachments, audit chain) can catch.
  */
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 let fixture: BundleFixture;
+const UNION_PATH = () => attachmentPath(fixture.caseDoc.evidence.find((e) => e.id === 'e5')!.document!.sha256!, '工会回函.txt');
 
-async function assemble(input = fixture.input): Promise<Map<string, Uint8Array>> {
+async function assemble(input = fixture.input, loadFile = fixture.loadFile): Promise<Map<string, Uint8Array>> {
   const parsed = EvidenceBundleInput.parse(input);
   const recordFiles = await buildRecordFiles(parsed);
   const files = new Map<string, Uint8Array>([[REPORT_PATH, enc.encode('%PDF-1.7 stand-in report')]]);
+  const meta = new Map<string, Partial<ManifestFile>>();
   for (const f of recordFiles) files.set(f.path, enc.encode(f.text));
-  for (const a of parsed.attachments) files.set(attachmentPath(a.evidenceId, a.fileName), new Uint8Array(Buffer.from(a.contentBase64, 'base64')));
-  await reseal(files, parsed.caseDoc.id);
+  const missing: MissingAttachment[] = [];
+  for (const ref of attachmentRefsOf(parsed.caseDoc)) {
+    const bytes = await loadFile(ref.sha256);
+    if (!bytes) {
+      missing.push({ ...ref, reason: 'not on this terminal' });
+      continue;
+    }
+    const path = attachmentPath(ref.sha256, ref.fileName);
+    files.set(path, bytes);
+    meta.set(path, { kind: 'attachment', evidenceId: ref.evidenceId });
+  }
+  for (const sig of parsed.signatures) {
+    const png = pngOfDataUrl(sig.signatureImage);
+    const id = (sig.record as { id: string }).id;
+    if (!png) continue;
+    files.set(signatureImagePath(id), png);
+    meta.set(signatureImagePath(id), { kind: 'signature-image', signatureId: id });
+  }
+  await reseal(files, parsed.caseDoc.id, meta, missing);
   return files;
 }
 
-/** Recomputes every file hash and the manifest hash, as a forger covering their tracks would. */
-async function reseal(files: Map<string, Uint8Array>, caseId = fixture.caseDoc.id): Promise<void> {
+/** Recomputes every file hash and the manifest hash, as a forger covering their tracks would; what each
+ *  file is (kind, evidence item) is kept from the manifest being replaced. */
+async function reseal(files: Map<string, Uint8Array>, caseId = fixture.caseDoc.id, meta?: Map<string, Partial<ManifestFile>>, missing?: MissingAttachment[]): Promise<void> {
+  const old = files.has(MANIFEST_PATH) ? (JSON.parse(dec.decode(files.get(MANIFEST_PATH)!)) as BundleManifest) : null;
   const list: ManifestFile[] = [];
   for (const [path, bytes] of files) {
     if (path === MANIFEST_PATH) continue;
-    const attachment = path.startsWith('attachments/');
-    const kind = path === REPORT_PATH ? 'report' : attachment ? 'attachment' : (JSON.parse(dec.decode(bytes)) as RecordFile).kind;
-    list.push({ path, sha256: await sha256HexBytes(bytes), bytes: bytes.length, kind, description: path, ...(attachment ? { evidenceId: path.split('/')[1] } : {}) });
+    const { evidenceId, signatureId, kind } = meta?.get(path) ?? old?.files.find((f) => f.path === path) ?? {};
+    list.push({
+      path,
+      sha256: await sha256HexBytes(bytes),
+      bytes: bytes.length,
+      kind: path === REPORT_PATH ? 'report' : (kind ?? (JSON.parse(dec.decode(bytes)) as RecordFile).kind),
+      description: path,
+      ...(evidenceId ? { evidenceId } : {}),
+      ...(signatureId ? { signatureId } : {}),
+    });
   }
-  const manifest = await sealManifest({ caseId, templateId: 'dismissal-absenteeism', exportedAt: 1, exportedBy: 'hr-wang', files: list });
+  const manifest = await sealManifest({ caseId, templateId: 'dismissal-absenteeism', exportedAt: 1, exportedBy: 'hr-wang', files: list, missingAttachments: missing ?? old?.missingAttachments ?? [] });
   files.set(MANIFEST_PATH, enc.encode(JSON.stringify(manifest)));
 }
 
@@ -135,16 +176,75 @@ describe('verifyBundle', () => {
 
   it('an attachment swapped for another file (outer hashes recomputed) no longer matches its evidence item', async () => {
     const files = await assemble();
-    const path = 'attachments/e5/file.txt';
+    const path = UNION_PATH();
     expect([...files.keys()]).toContain(path);
     files.set(path, enc.encode('工会意见：反对解除。'));
     await reseal(files);
     expect(failed(await verifyBundle(files))).toEqual([{ id: `attachment:${path}`, details: expect.stringContaining('evidence e5 recorded SHA-256') }]);
   });
 
-  it('refuses to bundle an attachment of an evidence item the case does not have', () => {
-    const r = EvidenceBundleInput.safeParse({ ...fixture.input, attachments: [{ evidenceId: 'nope', fileName: 'a.txt', contentBase64: '' }] });
-    expect(r.error?.issues.map((i) => i.message)).toEqual(['no evidence item nope on the case']);
+  it('the attached file and the signature image are in the bundle and verified', async () => {
+    const files = await assemble();
+    expect(files.get(UNION_PATH())).toEqual(fixture.files.values().next().value);
+    expect(files.get('signatures/sig-li-handbook.png')).toEqual(signaturePng());
+    const v = await verifyBundle(files);
+    expect(v.checks.filter((c) => c.ok && !c.warning).map((c) => c.id)).toEqual(
+      expect.arrayContaining([`attachment:${UNION_PATH()}`, 'attachments-complete', 'signature-image:signatures/sig-li-handbook.png', 'signature:sig-li-handbook']),
+    );
+  });
+
+  it('one changed byte of an attachment: its file check and its evidence item both fail', async () => {
+    const files = await assemble();
+    const bytes = Uint8Array.from(files.get(UNION_PATH())!);
+    bytes[0] = bytes[0]! ^ 0x01;
+    files.set(UNION_PATH(), bytes);
+    const f = failed(await verifyBundle(files));
+    expect(f.map((x) => x.id)).toEqual([`file:${UNION_PATH()}`, `attachment:${UNION_PATH()}`]);
+  });
+
+  it('one changed byte of the signature record file: the file and the record fail, and the signature no longer verifies', async () => {
+    const files = await assemble();
+    const text = dec.decode(files.get('records/signatures.json')!);
+    expect(text).toContain('"ip": "10.0.0.23"');
+    files.set('records/signatures.json', enc.encode(text.replace('"ip": "10.0.0.23"', '"ip": "10.0.0.24"')));
+    const f = failed(await verifyBundle(files));
+    expect(f.map((x) => x.id)).toEqual(['file:records/signatures.json', 'records:records/signatures.json', 'signature:sig-li-handbook']);
+    expect(f[2]!.details).toBe('the signature record was changed after signing');
+  });
+
+  it('a swapped signature image (outer hashes recomputed) no longer matches the image signed', async () => {
+    const files = await assemble();
+    files.set('signatures/sig-li-handbook.png', signaturePng(160, 50));
+    await reseal(files);
+    expect(failed(await verifyBundle(files))).toEqual([{ id: 'signature-image:signatures/sig-li-handbook.png', details: 'differs from the image in signature record sig-li-handbook' }]);
+  });
+
+  it('an attachment dropped from the zip and the manifest (resealed) is caught: its evidence item has no file', async () => {
+    const files = await assemble();
+    files.delete(UNION_PATH());
+    const m = JSON.parse(dec.decode(files.get(MANIFEST_PATH)!)) as BundleManifest;
+    m.files = m.files.filter((f) => f.path !== UNION_PATH());
+    files.set(MANIFEST_PATH, enc.encode(JSON.stringify(m)));
+    await reseal(files);
+    expect(failed(await verifyBundle(files))).toEqual([{ id: 'attachments-complete', details: expect.stringMatching(/^evidence e5 \(工会回函\.txt, SHA-256 [0-9a-f]{64}\) has no file in the bundle and is not listed as missing$/) }]);
+  });
+
+  it('a file not available at export is listed as missing: the bundle is intact, with a warning naming it', async () => {
+    const files = await assemble(fixture.input, async () => null);
+    expect([...files.keys()].some((p) => p.startsWith('attachments/'))).toBe(false);
+    const v = await verifyBundle(files);
+    expect(failed(v)).toEqual([]);
+    expect(v.manifest?.missingAttachments).toEqual([expect.objectContaining({ evidenceId: 'e5', fileName: '工会回函.txt', reason: 'not on this terminal' })]);
+    const check = v.checks.find((c) => c.id === 'attachments-complete')!;
+    expect(check).toMatchObject({ ok: true, warning: true });
+    expect(check.details.join(' | ')).toMatch(/1 missing .*evidence e5 \(工会回函\.txt/);
+  });
+
+  it('a missing-file entry for evidence the case does not record fails', async () => {
+    const files = await assemble();
+    const m = JSON.parse(dec.decode(files.get(MANIFEST_PATH)!)) as BundleManifest;
+    await reseal(files, fixture.caseDoc.id, undefined, [...(m.missingAttachments ?? []), { evidenceId: 'nope', sha256: 'c'.repeat(64), fileName: 'x.pdf', reason: 'gone' }]);
+    expect(failed(await verifyBundle(files))).toEqual([{ id: 'attachments-complete', details: 'the manifest lists a missing file for evidence nope that the case does not record' }]);
   });
 
   it('an edited manifest fails the manifest hash', async () => {
@@ -198,14 +298,20 @@ describe('auditRunsForCase', () => {
 });
 
 describe('attachmentPath', () => {
-  it.each<[string, string, string]>([
-    ['e5', '工会回函.txt', 'attachments/e5/file.txt'],
-    ['EV-1', 'Chat Screenshot (1).PNG', 'attachments/ev-1/chat_screenshot_1.png'],
-    ['ev:2', '../../etc/passwd', 'attachments/ev_2/passwd'],
-    ['ev3', 'C:\\scans\\letter.pdf', 'attachments/ev3/letter.pdf'],
-    ['x', '.hidden', 'attachments/x/hidden'],
-  ])('%s + %s -> %s', (id, name, path) => {
-    expect(attachmentPath(id, name)).toBe(path);
+  const sha = 'a1'.repeat(32);
+  it.each<[string, string]>([
+    ['工会回函.txt', `attachments/${sha}-file.txt`],
+    ['Chat Screenshot (1).PNG', `attachments/${sha}-chat_screenshot_1.png`],
+    ['../../etc/passwd', `attachments/${sha}-passwd`],
+    ['C:\\scans\\letter.pdf', `attachments/${sha}-letter.pdf`],
+    ['.hidden', `attachments/${sha}-hidden`],
+  ])('%s -> %s', (name, path) => {
+    expect(attachmentPath(sha, name)).toBe(path);
     expect(path).toMatch(/^[a-z0-9][a-z0-9/._-]*$/);
+  });
+
+  it('only evidence recorded with a file name (no scheme: ref) is an attached file', () => {
+    const item = (ref: string | null, sha256: string | null = sha) => ({ id: 'x', document: { sha256, ref } });
+    expect(attachmentRefsOf({ evidence: [item('scan.pdf'), item('chat-log:abc#row-3'), item('doc:e1'), item(null), item('memo.txt', null)] as never })).toEqual([{ evidenceId: 'x', sha256: sha, fileName: 'scan.pdf' }]);
   });
 });
