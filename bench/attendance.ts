@@ -56,7 +56,7 @@ function generate(from: string, to: string) {
     const pin = String(10_000 + i);
     employees.push({
       id, employeeNo: `E${i}`, name: `员工${i}`, gender: 'unspecified', departmentId: `d${i % 40}`, siteId: 's1', position: '', hireDate: '2020-01-01', status: 'active',
-      phone: null, email: null, devicePin: pin, shiftId: shift.id, workAccounts: [], certificates: [], sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null }, updatedAt: 0,
+      phone: null, email: null, devicePin: pin, shiftId: shift.id, workAccounts: [], certificates: [], sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, agreedDeliveryAddresses: null }, updatedAt: 0,
     });
     // Half the punches come with the employee matched, half by PIN only (as a raw device pull).
     const employeeId = i % 2 === 0 ? id : null;

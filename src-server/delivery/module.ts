@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { addressKindOf, agreedAddressFor } from '#shared/cases/delivery-address';
 import { NoticeView, PaperDeliveryBody, SendNoticeBody, type DeliveryView } from '#shared/cases/notice-delivery';
 import { RenshiError } from '#shared/errors';
 import { documentContentHash, signDocument, verifySignature, type SignatureChange } from '#shared/signature/signed-document';
@@ -70,7 +71,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
           deliveredAt = hit?.at ?? d.openedAt;
         }
       }
-      deliveries.push({ id: d.id, channel: d.channel, recipient: d.recipient, trackingNumber: d.trackingNumber, signedBy: d.signedBy, sentAt: d.sentAt, deliveredAt: deliveredAt ?? d.openedAt, openedAt: d.openedAt, acknowledgedAt: d.acknowledgedAt, failed });
+      deliveries.push({ id: d.id, channel: d.channel, recipient: d.recipient, trackingNumber: d.trackingNumber, signedBy: d.signedBy, sentAt: d.sentAt, deliveredAt: deliveredAt ?? d.openedAt, openedAt: d.openedAt, acknowledgedAt: d.acknowledgedAt, failed, addressKind: d.addressKind });
     }
     let signature: NoticeView['signature'] = null;
     if (n.signature) {
@@ -99,14 +100,17 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
     const now = clock();
     const document = { noticeId: body.noticeId, caseId: body.caseId, employeeId: employee.id, employeeName: employee.name, kind: body.kind, title: body.title, body: body.body, issuedAt: now, issuedBy: principal.name };
     await store.insertNotice({ id: body.noticeId, caseId: body.caseId, employeeId: employee.id, kind: body.kind, document, documentHash: await documentContentHash(document), createdBy: principal.name, createdAt: now });
+    const agreed = employee.sensitive.agreedDeliveryAddresses;
     for (const channel of [...new Set(body.channels)]) {
-      const recipient = channel === 'in_app' ? `employee:${employee.id}` : employeeAddress(employee, channel);
+      // HR's confirmed address first, then the one the employee agreed to, then the record's work contact.
+      const recipient = channel === 'in_app' ? `employee:${employee.id}` : (body.addresses[channel] ?? agreedAddressFor(agreed, channel) ?? employeeAddress(employee, channel));
       const id = `${body.noticeId}|${channel}`;
       if (!recipient || !notifier.configuredChannels().includes(channel)) {
         await store.insertDelivery({ ...emptyDelivery(id, body.noticeId, channel, '', now) });
         continue;
       }
-      await store.insertDelivery({ ...emptyDelivery(id, body.noticeId, channel, recipient, now), linkRef: replyRef(id) });
+      const addressKind = channel === 'in_app' ? null : addressKindOf(agreed, channel, recipient);
+      await store.insertDelivery({ ...emptyDelivery(id, body.noticeId, channel, recipient, now), linkRef: replyRef(id), addressKind });
       const sent = await notifier.deliver({
         id,
         logicalId: body.noticeId,
@@ -132,8 +136,10 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
     const notice = await store.notice(request.params.id);
     if (!notice) throw new RenshiError('not-found', `no notice ${request.params.id}`);
     const now = clock();
+    const employee = body.address ? await records.employee(notice.employeeId) : null;
     await store.insertDelivery({
-      ...emptyDelivery(`${notice.id}|${body.channel}|${randomBytes(4).toString('hex')}`, notice.id, body.channel, body.trackingNumber, now),
+      ...emptyDelivery(`${notice.id}|${body.channel}|${randomBytes(4).toString('hex')}`, notice.id, body.channel, body.address || body.trackingNumber, now),
+      addressKind: body.channel === 'paper' ? null : addressKindOf(employee?.sensitive.agreedDeliveryAddresses ?? null, body.channel, body.address || null),
       trackingNumber: body.trackingNumber || null,
       signedBy: body.signedBy || null,
       sentAt: now,
@@ -240,7 +246,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
 const isElectronic = (channel: string) => channel === 'in_app' || channel === 'sms' || channel === 'email' || channel === 'wecom';
 
 function emptyDelivery(id: string, noticeId: string, channel: string, recipient: string, now: number): DeliveryRow {
-  return { id, noticeId, channel, recipient, linkRef: null, trackingNumber: null, signedBy: null, sentAt: null, deliveredAt: null, openedAt: null, acknowledgedAt: null, createdAt: now };
+  return { id, noticeId, channel, recipient, linkRef: null, trackingNumber: null, signedBy: null, sentAt: null, deliveredAt: null, openedAt: null, acknowledgedAt: null, createdAt: now, addressKind: null };
 }
 
 function describeChange(c: SignatureChange): string {

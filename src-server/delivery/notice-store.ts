@@ -38,6 +38,8 @@ const STATEMENTS = [
   )`,
   `CREATE INDEX IF NOT EXISTS case_notice_deliveries_by_notice ON case_notice_deliveries (notice_id)`,
   `CREATE INDEX IF NOT EXISTS case_notice_deliveries_by_ref ON case_notice_deliveries (link_ref)`,
+  // 'agreed' / 'other' (送达地址确认书), fixed when the delivery is made; null: no address (in-app, by hand).
+  `ALTER TABLE case_notice_deliveries ADD COLUMN IF NOT EXISTS address_kind text`,
 ];
 
 export async function migrateDelivery(db: Database): Promise<void> {
@@ -74,6 +76,7 @@ export type DeliveryRow = {
   openedAt: number | null;
   acknowledgedAt: number | null;
   createdAt: number;
+  addressKind: 'agreed' | 'other' | null;
 };
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -83,10 +86,11 @@ const toNotice = (r: RawNotice): NoticeRow => ({
   id: r.id, caseId: r.case_id, employeeId: r.employee_id, kind: r.kind, document: r.document, documentHash: r.document_hash, createdBy: r.created_by,
   createdAt: Number(r.created_at), signature: r.signature, signatureImage: r.signature_image, signedAt: num(r.signed_at),
 });
-type RawDelivery = { id: string; notice_id: string; channel: string; recipient: string; link_ref: string | null; tracking_number: string | null; signed_by: string | null; sent_at: string | null; delivered_at: string | null; opened_at: string | null; acknowledged_at: string | null; created_at: string };
+type RawDelivery = { id: string; notice_id: string; channel: string; recipient: string; link_ref: string | null; tracking_number: string | null; signed_by: string | null; sent_at: string | null; delivered_at: string | null; opened_at: string | null; acknowledged_at: string | null; created_at: string; address_kind: string | null };
 const toDelivery = (r: RawDelivery): DeliveryRow => ({
   id: r.id, noticeId: r.notice_id, channel: r.channel, recipient: r.recipient, linkRef: r.link_ref, trackingNumber: r.tracking_number, signedBy: r.signed_by,
   sentAt: num(r.sent_at), deliveredAt: num(r.delivered_at), openedAt: num(r.opened_at), acknowledgedAt: num(r.acknowledged_at), createdAt: Number(r.created_at),
+  addressKind: r.address_kind === 'agreed' || r.address_kind === 'other' ? r.address_kind : null,
 });
 
 export function noticeStore(db: Queryable) {
@@ -98,9 +102,9 @@ export function noticeStore(db: Queryable) {
     },
     async insertDelivery(d: DeliveryRow): Promise<void> {
       await db.query(
-        `INSERT INTO case_notice_deliveries (id, notice_id, channel, recipient, link_ref, tracking_number, signed_by, sent_at, delivered_at, opened_at, acknowledged_at, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
-        [d.id, d.noticeId, d.channel, d.recipient, d.linkRef, d.trackingNumber, d.signedBy, d.sentAt, d.deliveredAt, d.openedAt, d.acknowledgedAt, d.createdAt],
+        `INSERT INTO case_notice_deliveries (id, notice_id, channel, recipient, link_ref, tracking_number, signed_by, sent_at, delivered_at, opened_at, acknowledged_at, created_at, address_kind)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (id) DO NOTHING`,
+        [d.id, d.noticeId, d.channel, d.recipient, d.linkRef, d.trackingNumber, d.signedBy, d.sentAt, d.deliveredAt, d.openedAt, d.acknowledgedAt, d.createdAt, d.addressKind],
       );
     },
     /** Sets a timestamp the first time only. */

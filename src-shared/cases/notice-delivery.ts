@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
+import { AddressKind } from './delivery-address.ts';
 
 /**
  * The electronic-delivery contract between the case screen and the sync server (src-server/delivery): HR
@@ -17,6 +18,14 @@ export const SendNoticeBody = z.object({
   title: z.string().trim().min(1).max(200),
   body: z.string().trim().min(1).max(20_000),
   channels: z.array(ElectronicChannel).max(4).default([]),
+  /**
+   * The address to use per channel, as HR confirmed it in the send dialog (pre-filled from the 送达地址确认书).
+   * A channel left out uses the agreed address, else the employee record's contact.
+   */
+  addresses: z
+    .object({ sms: z.string().trim().min(1).max(200), email: z.string().trim().min(1).max(200), wecom: z.string().trim().min(1).max(200) })
+    .partial()
+    .default({}),
 });
 export type SendNoticeBody = z.input<typeof SendNoticeBody>;
 
@@ -25,6 +34,8 @@ export const PaperDeliveryBody = z.object({
   trackingNumber: z.string().trim().max(60).default(''),
   signedBy: z.string().trim().max(100).default(''),
   deliveredAt: z.number().int().nonnegative().nullable().default(null),
+  /** The postal address EMS / registered mail went to (compared with the agreed postal address). */
+  address: z.string().trim().max(300).default(''),
 });
 export type PaperDeliveryBody = z.input<typeof PaperDeliveryBody>;
 
@@ -39,6 +50,8 @@ export const DeliveryView = z.object({
   openedAt: z.number().nullable(),
   acknowledgedAt: z.number().nullable(),
   failed: z.string().nullable(),
+  /** To the address agreed in the 送达地址确认书, or another one; null when there is no address (in-app, by hand). */
+  addressKind: AddressKind.nullable().default(null),
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 

@@ -125,9 +125,23 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
       ],
       monthlySalaryFen: (salaryBase + Math.floor(rand() * 30) * 100) * 100,
       bankAccount: `6222${String(Math.floor(rand() * 1e15)).padStart(15, '0')}`,
+      agreedDeliveryAddresses: null,
       },
       updatedAt,
     });
+    // Most signed a 送达地址确认书 at hiring; every fifth did not (the case screens warn about those). Set after the
+    // record so the random sequence, and with it every other demo value, stays as it was.
+    const added = employees[employees.length - 1]!;
+    if (i % 5 !== 0) {
+      added.sensitive.agreedDeliveryAddresses = {
+        postal: `广东省${siteId === DEMO_SITE_IDS.huizhou ? '惠州市' : '东莞市'}宿舍区 ${1 + (i % 12)} 栋 ${100 + (i % 40)} 室`,
+        email: added.email,
+        phone: added.phone,
+        wecom: `wecom-${employeeNo.toLowerCase()}`,
+        confirmedOn: hireDate,
+        evidenceSha256: null,
+      };
+    }
   }
   return { sites, departments, shifts, devices, employees };
 }

@@ -47,11 +47,33 @@ export const ResidentIdNumber = z
     return '10X98765432'[sum % 11] === s[17];
   }, 'ID number checksum does not match');
 
+/**
+ * 送达地址确认书: the addresses the employee confirmed in writing that notices may be served at, agreeing that
+ * delivery there counts as served (without it, a message to an unverified account risks being held "not
+ * delivered"). Kept inside `sensitive`: a home postal address and a personal phone or email are personal
+ * information only HR needs (PIPL 第51条), and only HR sends notices.
+ */
+export const AgreedDeliveryAddresses = z
+  .object({
+    postal: z.string().trim().max(300).nullable().default(null),
+    email: z.string().trim().email('not a valid email').nullable().default(null),
+    phone: PhoneNumber.nullable().default(null),
+    wecom: z.string().trim().max(200).nullable().default(null),
+    /** The day the employee signed the confirmation. */
+    confirmedOn: LocalDate,
+    /** SHA-256 of the signed confirmation (scan or e-signed PDF); the file itself stays in the HR archive. */
+    evidenceSha256: z.string().trim().toLowerCase().regex(/^[0-9a-f]{64}$/, 'SHA-256 must be 64 hex characters').nullable().default(null),
+  })
+  .refine((a) => Boolean(a.postal || a.email || a.phone || a.wecom), { message: 'give at least one agreed address', path: ['postal'] });
+export type AgreedDeliveryAddresses = z.infer<typeof AgreedDeliveryAddresses>;
+
 export const EmployeeSensitive = z.object({
   idNumber: ResidentIdNumber.nullable().default(null),
   emergencyContacts: z.array(EmergencyContact).default([]),
   monthlySalaryFen: z.number().int().nonnegative().nullable().default(null),
   bankAccount: z.string().trim().regex(/^\d{12,30}$/, 'bank account must be 12–30 digits').nullable().default(null),
+  /** Absent on records stored before it existed: read as null (no confirmation on file). */
+  agreedDeliveryAddresses: AgreedDeliveryAddresses.nullable().default(null),
 });
 export type EmployeeSensitive = z.infer<typeof EmployeeSensitive>;
 
@@ -76,7 +98,7 @@ export const Employee = Stamped.extend({
    * Sensitive fields, kept together: encrypted at rest as ONE field (one cipher operation per record
    * instead of four keeps a 10,000-person directory fast) and removed whole for roles that may not see them.
    */
-  sensitive: EmployeeSensitive.default({ idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null }),
+  sensitive: EmployeeSensitive.default({ idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, agreedDeliveryAddresses: null }),
 });
 export type Employee = z.infer<typeof Employee>;
 export type EmployeeInput = z.input<typeof Employee>;

@@ -61,9 +61,14 @@ beforeAll(async () => {
   token = (await auth.login({ username: 'hr-admin', password: 'hr-admin-password', now: Date.now() })).token;
   const repo = syncRepository();
   const li = employee('emp-li', { name: '李伟', phone: '13800138000', email: 'li.wei@example.com', workAccounts: [{ kind: 'wecom', account: 'liwei', revokedAt: null, revokedBy: null }] });
+  // 张敏 signed a 送达地址确认书: her agreed mobile differs from the work phone on her record.
+  const zhang = employee('emp-zhang', {
+    name: '张敏', phone: '13900139000', email: 'zhang.min@factory.example', workAccounts: [{ kind: 'wecom', account: 'zhangmin', revokedAt: null, revokedBy: null }],
+    sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, agreedDeliveryAddresses: { postal: '广东省东莞市松山湖大道 8 号 3 栋 201', email: 'zhangmin@home.example', phone: '13700137000', wecom: 'zhangmin', confirmedOn: '2025-09-01', evidenceSha256: null } },
+  });
   await db.transaction(async (tx) => {
     await repo.lockCollection(tx, 'employees');
-    await repo.upsert(tx, 'employees', [{ id: li.id, data: li, deleted: false, siteId: li.siteId }]);
+    await repo.upsert(tx, 'employees', [li, zhang].map((e) => ({ id: e.id, data: e, deleted: false, siteId: e.siteId })));
   });
 });
 afterAll(async () => {
@@ -140,6 +145,33 @@ describe('electronic delivery and e-signature', () => {
     expect(r.status).toBe(200);
     const d = NoticeView.parse(r.body).deliveries[0]!;
     expect(d).toMatchObject({ channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母', sentAt: now, deliveredAt: now });
+  });
+
+  test('deliveries go to the agreed addresses by default and say whether each went to an agreed address', async () => {
+    const smsBefore = peers.state.sms.length;
+    const sent = await call('POST', '/delivery/notices', {
+      noticeId: 'n-agreed', caseId: 'case-z', employeeId: 'emp-zhang', kind: 'return-to-work-notice', title: '返岗通知书', body: '请于三日内返岗。',
+      channels: ['in_app', 'sms', 'email', 'wecom'], addresses: { email: 'zhang.min@factory.example' },
+    });
+    expect(sent.status).toBe(200);
+    const by = Object.fromEntries(NoticeView.parse(sent.body).deliveries.map((d) => [d.channel, d]));
+    // No address given for SMS: the agreed mobile, not the record's work phone.
+    expect(by.sms).toMatchObject({ recipient: '13700137000', addressKind: 'agreed' });
+    expect(peers.state.sms[smsBefore]!.to).toBe('13700137000');
+    expect(by.wecom).toMatchObject({ recipient: 'zhangmin', addressKind: 'agreed' });
+    // HR chose the work email instead of the agreed personal one: delivered, but marked as another address.
+    expect(by.email).toMatchObject({ recipient: 'zhang.min@factory.example', addressKind: 'other' });
+    expect(by.in_app!.addressKind).toBeNull();
+
+    // EMS to the agreed postal address (written differently) counts as agreed; to another address does not.
+    const ems = NoticeView.parse((await call('POST', '/delivery/notices/n-agreed/paper', { channel: 'ems', trackingNumber: 'EA1', address: '广东省东莞市松山湖大道8号 3栋 201' })).body);
+    expect(ems.deliveries.find((d) => d.trackingNumber === 'EA1')).toMatchObject({ addressKind: 'agreed', recipient: '广东省东莞市松山湖大道8号 3栋 201' });
+    const other = NoticeView.parse((await call('POST', '/delivery/notices/n-agreed/paper', { channel: 'registered-mail', trackingNumber: 'XA2', address: '湖南省衡阳市某村' })).body);
+    expect(other.deliveries.find((d) => d.trackingNumber === 'XA2')?.addressKind).toBe('other');
+
+    // Someone without a confirmation on file: every address is "other".
+    const li = NoticeView.parse((await call('POST', '/delivery/notices', { noticeId: 'n-li', caseId: 'case-l', employeeId: 'emp-li', kind: 'k', title: 't', body: 'b', channels: ['sms'] })).body);
+    expect(li.deliveries[0]).toMatchObject({ recipient: '13800138000', addressKind: 'other' });
   });
 
   test('bad input and missing login are refused with reasons', async () => {

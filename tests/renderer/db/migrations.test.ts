@@ -1,8 +1,14 @@
 import { createRxDatabase, type RxStorage } from 'rxdb';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { expect, test } from 'vitest';
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { exportTemplateJson, prepareTemplateImport } from '#shared/cases/custom-template';
 import { demoFactory } from '#shared/demo/factory';
-import { saveEmployee } from '../../../src-renderer/db/employees.ts';
+import { agreedAddressesOf } from '#shared/cases/delivery-address';
+import { Employee } from '#shared/schemas/employee';
+import { SettingsDoc } from '#shared/schemas/settings';
+import { listEmployees, saveEmployee } from '../../../src-renderer/db/employees.ts';
+import { stripMeta } from '../../../src-renderer/db/records.ts';
 import { MIGRATIONS } from '../../../src-renderer/db/migrations.ts';
 import { STORAGE_SCHEMAS } from '../../../src-renderer/db/schemas.ts';
 import { freshIndexedDb, openTestDb } from './helpers.ts';
@@ -34,3 +40,72 @@ test('a stored employee migrates to the next schema version, encrypted fields in
   expect(migrated.sensitive.idNumber).toBe(saved.sensitive.idNumber);
   await db.close();
 });
+
+// settings v0 -> v1 (case templates): shifts, devices and holiday years a terminal stored under v0 open
+// unchanged under the current schema, and a case template can be stored next to them.
+test('settings stored under v0 open under the current schema, unchanged', async () => {
+  const idb = freshIndexedDb();
+  const { template: _t, derivedFrom: _d, importedBy: _i, ...v0Props } = STORAGE_SCHEMAS.settings.properties;
+  const v0 = await createRxDatabase({
+    name: 'mig-settings',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v0.addCollections({ settings: { schema: { ...STORAGE_SCHEMAS.settings, version: 0, properties: v0Props } } });
+  const company = demoFactory({ employees: 1 });
+  await v0.settings!.bulkInsert([...company.shifts, ...company.devices]);
+  await v0.close();
+
+  expect(STORAGE_SCHEMAS.settings.version).toBe(1);
+  const { db } = await openTestDb({ idb, name: 'mig-settings' });
+  const back = (await db.settings.find().exec()).map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>));
+  expect(back.map((d) => SettingsDoc.parse(d))).toEqual(expect.arrayContaining([...company.shifts, ...company.devices].map((d) => SettingsDoc.parse(d))));
+  expect(back).toHaveLength(company.shifts.length + company.devices.length);
+  const setting = prepareTemplateImport(exportTemplateJson(builtInTemplate('loss-deduction')), { customs: [], actor: 'hr', now: 1 });
+  if (!setting.ok) throw new Error('import failed');
+  await db.settings.insert(setting.setting);
+  expect(SettingsDoc.parse(stripMeta((await db.settings.findOne(setting.setting.id).exec())!.toMutableJSON() as Record<string, unknown>))).toEqual(setting.setting);
+  await db.close();
+});
+
+// The agreed delivery addresses live inside the encrypted `sensitive` object, so the storage schema did not
+// change: a record stored before them reads as "no confirmation on file", and one with them keeps them.
+test('an employee stored before agreed delivery addresses existed reads with none; new ones are kept encrypted', async () => {
+  const { db, ctx, idb } = await openTestDb({ name: 'adr' });
+  const { id: _id, updatedAt: _u, ...input } = demoFactory({ employees: 1 }).employees[0]!;
+  const { agreedDeliveryAddresses: _a, ...oldSensitive } = input.sensitive;
+  await db.employees.insert({ ...input, id: 'old-1', sensitive: oldSensitive, updatedAt: 1 } as never);
+  const [old] = await listEmployees(ctx);
+  expect(old?.sensitive.agreedDeliveryAddresses).toBeUndefined(); // stored as it was: no local migration …
+  expect(agreedAddressesOf(old)).toBeNull(); // … readers see "none on file"
+  expect(Employee.parse(old).sensitive.agreedDeliveryAddresses).toBeNull(); // and so does validation (sync, server)
+
+  const agreed = { postal: '广东省东莞市松山湖宿舍 3 栋 201', email: 'li.lei@example.cn', phone: '138 0013 8000', wecom: 'lilei', confirmedOn: '2026-01-05', evidenceSha256: 'AB'.repeat(32) };
+  const saved = await saveEmployee(ctx, { ...input, employeeNo: 'N1', sensitive: { ...input.sensitive, agreedDeliveryAddresses: agreed } });
+  expect(saved.sensitive.agreedDeliveryAddresses).toEqual({ ...agreed, phone: '13800138000', evidenceSha256: 'ab'.repeat(32) });
+  await db.close();
+  const raw = JSON.stringify(await rawRows(idb));
+  expect(raw).toContain('N1');
+  expect(raw).not.toContain('松山湖');
+  expect(raw).not.toContain('li.lei@example.cn');
+});
+
+async function rawRows(idb: ReturnType<typeof freshIndexedDb>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const info of await idb.indexedDB.databases()) {
+    const conn = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = idb.indexedDB.open(info.name!);
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    for (const store of Array.from(conn.objectStoreNames)) {
+      out.push(await new Promise<unknown[]>((ok) => {
+        const req = conn.transaction(store).objectStore(store).getAll();
+        req.onsuccess = () => ok(req.result);
+      }));
+    }
+    conn.close();
+  }
+  return out;
+}
