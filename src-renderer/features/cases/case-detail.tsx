@@ -20,11 +20,15 @@ import { stripMeta } from '../../db/records.ts';
 import { useEmployee } from '../employees/use-employees.ts';
 import { applyCaseEvent, revokeWorkAccount, viewCase } from './case-repository.ts';
 import { useCustomTemplates } from './case-templates-store.ts';
+import { AgreedAddressCheck } from './agreed-address.tsx';
+import { agreedAddressesOf } from '#shared/cases/delivery-address';
+import type { AgreedDeliveryAddresses } from '#shared/schemas/employee';
 import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
 import { ElectronicDelivery } from './electronic-delivery.tsx';
 import { CasePeople } from './case-people.tsx';
+import { OriginCase } from './origin-case.tsx';
 import { deliveryClient } from './delivery-client.ts';
 import { exportEvidenceBundle } from './evidence-export.ts';
 import { useSync } from '../../sync/sync-provider.tsx';
@@ -155,6 +159,7 @@ export function CaseDetail({ id }: { id: string }) {
         {hasMoney && <MoneyPanel doc={doc} template={template} now={now} onHold={() => send({ type: 'hold_final_wages', reason: 'hold requested from the money panel' })} />}
         {deduction && <DeductionPanel doc={doc} open={open} onSave={(d) => send({ type: 'record_deduction', id: newId(), deduction: d })} />}
 
+        {doc.originCaseId && <OriginCase id={doc.originCaseId} />}
         <Section title={tr('步骤', 'Steps')} testId="case-steps">
           <Stack gap="sm">
             {template.steps.map((st) => (
@@ -174,6 +179,7 @@ export function CaseDetail({ id }: { id: string }) {
                   if (!r.ok) setProblems(r.reasons.map((x) => describeReason(x, lang)));
                 }}
                 workAccounts={employee?.workAccounts ?? []}
+                agreed={agreedAddressesOf(employee)}
               />
             ))}
           </Stack>
@@ -187,7 +193,7 @@ export function CaseDetail({ id }: { id: string }) {
             onInterview={(personId) => setDialog({ kind: 'evidence', stepId: template.steps.find((s) => s.evidence.some((e) => e.kind === 'interview'))?.id ?? template.steps[0]!.id, evidenceKind: 'interview', personId })}
           />
         )}
-        <ElectronicDelivery doc={doc} template={template} send={send} />
+        <ElectronicDelivery doc={doc} template={template} send={send} employee={employee} />
 
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Section
@@ -315,6 +321,7 @@ function StepCard(props: {
   onDialog: (d: Dialog) => void;
   onRevoke: (itemId: string) => Promise<void>;
   workAccounts: { kind: string; account: string; revokedAt: number | null; revokedBy: string | null }[];
+  agreed: AgreedDeliveryAddresses | null;
 }) {
   const { doc, st, step, blockers, open, send, onDialog } = props;
   const { tr, label } = useTr();
@@ -387,6 +394,7 @@ function StepCard(props: {
           })}
         </Group>
       )}
+      {st.notices.some((n) => n.recipient === 'subject') && <AgreedAddressCheck agreed={props.agreed} />}
       {st.approvals.length > 0 && (
         <Group gap={6} mt={6}>
           {st.approvals.map((role) => {
