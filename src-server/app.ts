@@ -5,7 +5,9 @@ import { authService, type AuthService } from './auth/service.ts';
 import { conflictRoutes } from './conflicts/routes.ts';
 import type { Database } from './db/database.ts';
 import { registerDelivery } from './delivery/module.ts';
+import { registerSignedRecords } from './delivery/signed-record.ts';
 import { registerEscalation } from './escalation/module.ts';
+import { registerFiles } from './files/module.ts';
 import { registerIclock } from './iclock/module.ts';
 import { registerCors } from './http/cors.ts';
 import { registerErrorHandler } from './http/errors.ts';
@@ -39,6 +41,8 @@ export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: 
   auditRoutes(app, { db });
   await registerEscalation(app, { db, sync });
   await registerDelivery(app, { db });
+  registerSignedRecords(app, { db });
+  await registerFiles(app, { db });
   await registerIclock(app, { db, sync });
   app.addHook('onClose', async () => feed.stop());
   return { app, auth, feed };

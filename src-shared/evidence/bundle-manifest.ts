@@ -88,6 +88,24 @@ export const BundledSignature = z.object({
 export type BundledSignature = z.infer<typeof BundledSignature>;
 
 /**
+ * A signed notice as the sync server hands it to HR for the bundle (`GET /delivery/notices/:id/signed-record`):
+ * the signed document, the signature record exactly as stored (signer, time, IP, user agent, typed name,
+ * hashes) and the drawn image; `verdict` is the server's own verifySignature, the bundle verifies again.
+ */
+export const SignedNoticeRecord = z.object({
+  noticeId: z.string().min(1).max(100),
+  caseId: z.string().min(1).max(100),
+  title: z.string().max(200),
+  document: z.record(z.string(), z.unknown()),
+  documentHash: Sha256,
+  signature: z.unknown().nullable(),
+  signatureImage: z.string().nullable(),
+  signedAt: EpochMs.nullable(),
+  verdict: z.enum(['verified', 'altered']).nullable(),
+});
+export type SignedNoticeRecord = z.infer<typeof SignedNoticeRecord>;
+
+/**
  * A run of one replica's audit chain. Case events are interleaved with every other change on that
  * terminal, so the run is contiguous from the first to the last event about the case (others included
  * only so the chain can be re-verified), and `anchor` is the event just before it (null from seq 0).

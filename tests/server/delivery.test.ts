@@ -2,11 +2,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NoticeView } from '#shared/cases/notice-delivery';
+import { SignedNoticeRecord } from '#shared/evidence/bundle-manifest';
+import { verifySignature } from '#shared/signature/signed-document';
 import { authRoutes, registerAuthGuard } from '../../src-server/auth/routes.ts';
 import { authService } from '../../src-server/auth/service.ts';
 import { openDatabase, type Database } from '../../src-server/db/database.ts';
 import { migrate } from '../../src-server/db/migrations.ts';
 import { registerDelivery } from '../../src-server/delivery/module.ts';
+import { registerSignedRecords } from '../../src-server/delivery/signed-record.ts';
 import { registerErrorHandler } from '../../src-server/http/errors.ts';
 import { syncRepository } from '../../src-server/sync/repository.ts';
 import { SMS_AUTH, WECOM, startHttpPeers, startSmtpPeer, type HttpPeers } from './notifications/peers.ts';
@@ -55,6 +58,7 @@ beforeAll(async () => {
       smtp: { host: '127.0.0.1', port: smtp.port, from: 'hr@factory.example' },
     },
   });
+  registerSignedRecords(app, { db });
   await auth.ensureAdmin({ username: 'hr-admin', password: 'hr-admin-password', now: Date.now() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -137,6 +141,29 @@ describe('electronic delivery and e-signature', () => {
     const after = NoticeView.parse((await call('GET', '/delivery/notices?caseId=case-1')).body.notices[0]);
     expect(after.signature?.status).toBe('altered');
     expect(after.signature?.changes.join(' ')).toContain('body');
+  });
+
+  test('the signed record for the evidence bundle: document, signature record (signer, time, IP, user agent, typed name) and image, verifying again off the server', async () => {
+    await call('POST', '/delivery/notices', { noticeId: 'n-sig', caseId: 'case-sig', employeeId: 'emp-li', kind: 'return-to-work-notice', title: '返岗通知书', body: '请于三日内返岗。', channels: ['sms'] });
+    const unsigned = SignedNoticeRecord.parse((await call('GET', '/delivery/notices/n-sig/signed-record')).body);
+    expect(unsigned).toMatchObject({ noticeId: 'n-sig', caseId: 'case-sig', title: '返岗通知书', signature: null, signatureImage: null, signedAt: null, verdict: null });
+    const link = linkOf(peers.state.sms.at(-1)!.text)!;
+    now += 60_000;
+    expect((await call('POST', new URL(link).pathname, { typedName: '李伟', signatureImage: PNG, acknowledged: true }, false)).status).toBe(200);
+
+    const r = await call('GET', '/delivery/notices/n-sig/signed-record');
+    expect(r.status).toBe(200);
+    const rec = SignedNoticeRecord.parse(r.body);
+    expect(rec).toMatchObject({ noticeId: 'n-sig', title: '返岗通知书', signatureImage: PNG, signedAt: now, verdict: 'verified', document: { body: '请于三日内返岗。', employeeName: '李伟' } });
+    expect(rec.signature).toMatchObject({
+      id: 'sig|n-sig', documentId: 'n-sig', documentHash: rec.documentHash, signedAt: now, ip: '127.0.0.1', device: 'PhoneBrowser/1.0', authMethod: 'signed-link',
+      signer: { employeeId: 'emp-li', name: '李伟', typedName: '李伟' },
+    });
+    expect(await verifySignature(rec.document, rec.signature, rec.signatureImage)).toEqual({ status: 'verified' });
+    // One character of the signed document or of the record changed: no longer verifies.
+    expect((await verifySignature({ ...rec.document, body: '请于五日内返岗。' }, rec.signature, rec.signatureImage)).status).toBe('altered');
+    expect((await verifySignature(rec.document, { ...(rec.signature as object), ip: '127.0.0.2' }, rec.signatureImage)).status).toBe('altered');
+    expect((await verifySignature(rec.document, rec.signature, PNG.replace(/.$/, PNG.endsWith('A') ? 'B' : 'A'))).status).toBe('altered');
   });
 
   test('paper / EMS delivery is recorded with tracking number and signer', async () => {
