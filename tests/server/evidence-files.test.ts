@@ -18,7 +18,7 @@ async function put(api: Api | null, name: string, body: Uint8Array, contentType 
   const res = await fetch(`${server.url}/files/${name}`, {
     method: 'PUT',
     headers: { 'content-type': contentType, ...(api?.token ? { authorization: `Bearer ${api.token}` } : {}) },
-    body,
+    body: body as Uint8Array<ArrayBuffer>,
     signal: AbortSignal.timeout(20_000),
   });
   const text = await res.text();
