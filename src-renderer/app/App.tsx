@@ -14,6 +14,7 @@ import { ImportPage } from '../features/import-export/import-page.tsx';
 import { OrgPage } from '../features/org/org-page.tsx';
 import { AlertsArea, AlertsNavBadge } from '../features/alerts/alerts-page.tsx';
 import { AlertsProvider, BridgeNotifications } from '../features/alerts/alerts-provider.tsx';
+import { OfflineEscalationRunner } from '../features/alerts/offline-escalation-runner.tsx';
 import { SettingsPage } from '../features/settings/settings-page.tsx';
 import { ConflictsPage } from '../features/conflicts/conflicts-page.tsx';
 import { ChatReviewPage } from '../features/review-chat/chat-review-page.tsx';
@@ -52,6 +53,7 @@ export function App() {
         <I18nProvider initial={initial} onChange={persist}>
           <AlertsProvider>
             <BridgeNotifications />
+            <OfflineEscalationRunner />
             <Shell />
           </AlertsProvider>
         </I18nProvider>

@@ -308,6 +308,8 @@ const zhCN = {
   'set.terminalTitle': '本终端',
   'set.terminalSite': '所属厂区',
   'set.terminalSiteHint': '考勤机和打卡记录默认归入此厂区',
+  'set.takeover': '离线接管缺卡预警（分钟）',
+  'set.takeoverHint': '同步服务器连不上超过这么久，本机自己运行缺卡预警：在本机弹出提醒，请现场管理员联系员工，并开启失联案件',
   'set.terminalSiteNone': '未指定',
 
   'cf.title': '同步冲突',
@@ -655,6 +657,8 @@ const en: Record<MessageKey, string> = {
   'set.terminalTitle': 'This terminal',
   'set.terminalSite': 'Site',
   'set.terminalSiteHint': 'Devices and punches belong to this site by default',
+  'set.takeover': 'Offline takeover of missed-punch alerts (minutes)',
+  'set.takeoverHint': 'When the sync server has been unreachable this long, this terminal runs the missed-punch chain itself: it asks the site admin to contact people and opens lost-contact cases',
   'set.terminalSiteNone': 'Not set',
 
   'cf.title': 'Sync conflicts',

@@ -29,6 +29,9 @@ export const TerminalSettings = z.object({
   serverUrl: z.string().url().nullable().default(null),
   siteId: z.string().nullable().default(null),
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** After the sync server has been out of reach this long, this terminal runs the missed-punch chains itself
+   *  (src-shared/escalation/terminal-escalation.ts); 0 = at once. */
+  offlineTakeoverMinutes: z.number().int().min(0).max(24 * 60).default(10),
 });
 export type TerminalSettings = z.infer<typeof TerminalSettings>;
 

@@ -11,7 +11,7 @@ import { stripMeta } from '../../db/records.ts';
 import { punchRangeFor } from './attendance-rows.ts';
 
 /** The holiday years shipped with the app; HR-added years (settings) replace or extend them. */
-const BUNDLED_YEARS: HolidayYear[] = [cn2025, cn2026].map((y) => HolidayYear.parse(y));
+export const BUNDLED_YEARS: HolidayYear[] = [cn2025, cn2026].map((y) => HolidayYear.parse(y));
 
 /** Shifts and the work calendar from `settings`, live. */
 export function useAttendanceSetup(): { loaded: boolean; shifts: Shift[]; calendar: WorkCalendar } {

@@ -1,4 +1,4 @@
-import { Alert, Badge, Box, Button, Group, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconGitMerge, IconLogin, IconLogout, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -333,6 +333,16 @@ function TerminalSection({ settings, save }: { settings: TerminalSettings; save:
             style={{ alignSelf: 'flex-start' }}
           />
         </Stack>
+        <NumberInput
+          label={t('set.takeover')}
+          description={t('set.takeoverHint')}
+          min={0}
+          max={24 * 60}
+          allowDecimal={false}
+          value={settings.offlineTakeoverMinutes}
+          onChange={(v) => typeof v === 'number' && v >= 0 && v <= 24 * 60 && void save({ offlineTakeoverMinutes: v }, false)}
+          data-testid="terminal-takeover"
+        />
       </SimpleGrid>
     </Section>
   );

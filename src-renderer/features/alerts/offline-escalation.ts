@@ -1,0 +1,114 @@
+import { findAnomalies } from '#shared/attendance/anomalies';
+import { calendarFrom, type HolidayYearSetting } from '#shared/calendar/holiday-calendar';
+import { EscalationDoc } from '#shared/escalation/escalation-doc';
+import type { EscalationCommand } from '#shared/escalation/missed-punch-escalation';
+import { terminalEscalationStep, type PunchSeen } from '#shared/escalation/terminal-escalation';
+import type { Shift } from '#shared/schemas/attendance-setup';
+import { Employee } from '#shared/schemas/employee';
+import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
+import type { OrgUnit, Site } from '#shared/schemas/org';
+import type { Punch } from '#shared/schemas/punch';
+import { addDays, localDateOf } from '#shared/time';
+import type { RenshiDatabase } from '../../db/database.ts';
+import { stripMeta } from '../../db/records.ts';
+import { BUNDLED_YEARS } from '../attendance/use-attendance-data.ts';
+
+/**
+ * One tick of the missed-punch chain on this terminal while the sync server is out of reach (see
+ * src-shared/escalation/terminal-escalation.ts): the anomaly rule over the local copy, the chains advanced
+ * and stored in the replicated collection, and each waiting command shown once on this terminal as a task
+ * for the site admin. Returns what it did, for the caller's log and for tests.
+ */
+export type Shown = { has(id: string): boolean; add(id: string): void };
+export type Note = { title: string; body: string; siteId: string | null };
+
+export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: number; notify: (note: Note) => Promise<boolean>; shown: Shown }): Promise<{ changed: string[]; shown: string[] }> {
+  const { db, now } = opts;
+  const plain = <T>(docs: { toMutableJSON(): unknown }[]) => docs.map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>) as T);
+  const [employeeDocs, org, settings, punches, requests, chainDocs] = await Promise.all([
+    db.employees.find().exec(),
+    db.org.find().exec(),
+    db.settings.find().exec(),
+    // Two days back covers a night shift that started yesterday evening.
+    db.punches.find({ selector: { at: { $gte: now - 2 * 86_400_000, $lte: now } } }).exec(),
+    db.requests.find().exec(),
+    db.escalations.find().exec(),
+  ]);
+  const employees = plain<Record<string, unknown>>(employeeDocs).flatMap((e) => {
+    const parsed = Employee.safeParse(e);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const chains = plain<Record<string, unknown>>(chainDocs).flatMap((c) => {
+    const parsed = EscalationDoc.safeParse(c);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const settingDocs = plain<{ kind: string }>(settings);
+  const requestDocs = plain<RequestDoc>(requests);
+  const since = addDays(localDateOf(now), -1);
+  const anomalies = findAnomalies({
+    employees,
+    sites: plain<OrgUnit>(org).filter((o): o is Site => o.kind === 'site'),
+    shifts: settingDocs.filter((s): s is Shift => s.kind === 'shift'),
+    punches: plain<Punch>(punches),
+    leaves: requestDocs.filter((r): r is LeaveRequest => r.kind === 'leave' && r.endDate >= since),
+    corrections: requestDocs.filter((r): r is PunchCorrection => r.kind === 'punch_correction'),
+    calendar: calendarFrom(BUNDLED_YEARS, settingDocs.filter((s): s is HolidayYearSetting => s.kind === 'holiday_year').map((s) => s.calendar)),
+    skipEmployeeIds: new Set(chains.filter((c) => c.phase === 'hr_alerted').map((c) => c.employeeId)),
+    now,
+  });
+  const byEmployee = new Map<string, PunchSeen[]>();
+  const employeeByPin = new Map(employees.map((e) => [e.devicePin, e.id]));
+  for (const p of plain<Punch>(punches)) {
+    const id = p.employeeId ?? employeeByPin.get(p.pin);
+    if (id) byEmployee.set(id, [...(byEmployee.get(id) ?? []), { id: p.id, at: p.at }]);
+  }
+  const step = terminalEscalationStep({ now, anomalies, chains, punchesOf: (id) => byEmployee.get(id) ?? [] });
+  if (step.changed.length) await db.escalations.bulkUpsert(step.changed);
+
+  const names = new Map(employees.map((e) => [e.id, e]));
+  const shownNow: string[] = [];
+  for (const { chain, command } of step.toShow) {
+    if (opts.shown.has(command.id)) continue;
+    const e = names.get(chain.employeeId);
+    const who = e ? `${e.name}（${e.employeeNo}）` : chain.employeeId;
+    if (await opts.notify({ ...noteFor(command, who, e?.phone ?? null, chain.date), siteId: chain.siteId })) {
+      opts.shown.add(command.id);
+      shownNow.push(command.id);
+    }
+  }
+  return { changed: step.changed.map((d) => d.id), shown: shownNow };
+}
+
+/** What the site admin is asked to do: the terminal cannot message anyone, a person on site can. */
+function noteFor(command: EscalationCommand, who: string, phone: string | null, date: string): { title: string; body: string } {
+  const offline = '同步服务器暂时连不上，系统无法自动发送消息。';
+  if (command.type === 'alert_hr') {
+    return { title: '失联预警：已开启失联案件', body: `${who} ${date} 仍无打卡、无回复。${offline}请在「预警 → 失联案件」中记录每次联系尝试和已知原因；缺勤计为「待联系」，不是旷工。` };
+  }
+  if (command.to === 'employee') {
+    return { title: `缺卡预警：请联系 ${who}`, body: `${who} ${date} 未打卡，也没有已批准的请假。${offline}请现在联系本人${phone ? `（${phone}）` : ''}，并在失联案件中记录。` };
+  }
+  return { title: `缺卡预警：请联系 ${who} 的紧急联系人`, body: `${who} 仍未打卡、未回复。${offline}请联系其紧急联系人（见员工档案，或请 HR 协助），并记录结果。` };
+}
+
+/** What this terminal has shown, kept across restarts in the page's storage (bounded: the oldest go first). */
+export function storedShown(storage: Pick<Storage, 'getItem' | 'setItem'>, key = 'renshi.offlineEscalation.shown', max = 2000): Shown {
+  let ids: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+    if (Array.isArray(parsed)) ids = parsed.filter((x): x is string => typeof x === 'string');
+  } catch {
+    ids = [];
+  }
+  const set = new Set(ids);
+  return {
+    has: (id) => set.has(id),
+    add: (id) => {
+      if (set.has(id)) return;
+      set.add(id);
+      ids.push(id);
+      while (ids.length > max) set.delete(ids.shift()!);
+      storage.setItem(key, JSON.stringify(ids));
+    },
+  };
+}
