@@ -1,5 +1,6 @@
 import { opsEn, opsZh } from './ops-messages.ts';
 import { alertsEn, alertsZh } from '../features/alerts/alerts-messages.ts';
+import { deliveryAddressEn, deliveryAddressZh } from '../features/employees/delivery-address-messages.ts';
 
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
@@ -351,6 +352,9 @@ const zhCN = {
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsZh,
+
+  // ---- 送达地址确认书 on the employee record (own file)
+  ...deliveryAddressZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -700,6 +704,9 @@ const en: Record<MessageKey, string> = {
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsEn,
+
+  // ---- 送达地址确认书 on the employee record (own file)
+  ...deliveryAddressEn,
 };
 
 export type Language = 'zh-CN' | 'en';

@@ -3,11 +3,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseDoc } from '#shared/cases/case-doc';
 import type { CaseEventInput } from '#shared/cases/case-engine';
 import type { CaseTemplate } from '#shared/cases/case-template';
+import { addressKindOf, agreedAddressesOf, agreedAddressFor } from '#shared/cases/delivery-address';
 import type { ElectronicChannel, NoticeView } from '#shared/cases/notice-delivery';
+import type { Employee } from '#shared/schemas/employee';
 import { newId } from '#shared/ids';
 import { formatDateTime } from '../../components/format.ts';
 import { Section } from '../../components/section.tsx';
 import { useSync } from '../../sync/sync-provider.tsx';
+import { AddressKindBadge } from './agreed-address.tsx';
 import { useTr } from './case-ui.ts';
 import { deliveryClient } from './delivery-client.ts';
 
@@ -20,7 +23,7 @@ const POLL_MS = 5_000;
  * as verified or altered (the server re-checks it on every listing). Delivery facts flow back into the case
  * as `record_notice` / `notice_delivery` events so the steps that need a delivered notice unblock.
  */
-export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; template: CaseTemplate; send: (e: CaseEventInput) => Promise<boolean> }) {
+export function ElectronicDelivery({ doc, template, send, employee }: { doc: CaseDoc; template: CaseTemplate; send: (e: CaseEventInput) => Promise<boolean>; employee: Employee | null }) {
   const { tr, label } = useTr();
   const { session } = useSync();
   const client = useMemo(() => (session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null), [session?.serverUrl, session?.token]);
@@ -115,6 +118,8 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
                     <Table.Td>
                       {d.channel}
                       {d.trackingNumber ? ` ${d.trackingNumber}` : ''}
+                      {d.recipient && d.recipient !== d.trackingNumber && !d.recipient.startsWith('employee:') ? <Text span size="xs" c="dimmed"> → {d.recipient}</Text> : null}{' '}
+                      <AddressKindBadge kind={d.addressKind} />
                       {d.signedBy ? ` · ${tr('签收人', 'signed by')} ${d.signedBy}` : ''}
                       {d.failed ? <Text span c="red" size="xs" title={d.failed}> {d.failed.includes('not configured') ? tr('未配置', 'not configured') : d.failed.includes('no address') ? tr('无地址', 'no address') : tr('失败', 'failed')}</Text> : null}
                     </Table.Td>
@@ -126,7 +131,7 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
                 ))}
               </Table.Tbody>
             </Table>
-            {doc.status === 'open' && <PaperForm onSave={async (x) => { await client.paper(n.id, x); await load(); }} />}
+            {doc.status === 'open' && <PaperForm agreedPostal={agreedAddressesOf(employee)?.postal ?? null} onSave={async (x) => { await client.paper(n.id, x); await load(); }} />}
             {n.signature && (
               <Group mt="xs" align="flex-start" data-testid="signature">
                 {n.signature.image && <Image src={n.signature.image} w={180} h={66} fit="contain" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6 }} alt="signature" />}
@@ -153,9 +158,10 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
         opened={composing}
         onClose={() => setComposing(false)}
         kinds={template.steps.flatMap((s) => s.notices.map((n) => ({ value: `${s.id}|${n.kind}|${n.recipient}`, label: label(n.label) })))}
-        onSend={async ({ stepId, kind, recipient, title, body, channels }) => {
+        employee={employee}
+        onSend={async ({ stepId, kind, recipient, title, body, channels, addresses }) => {
           const noticeId = newId();
-          const sent = await client.send({ noticeId, caseId: doc.id, employeeId: doc.subjectEmployeeId, kind, title, body, channels });
+          const sent = await client.send({ noticeId, caseId: doc.id, employeeId: doc.subjectEmployeeId, kind, title, body, channels, addresses });
           await send({ type: 'record_notice', notice: { id: newId(), stepId, kind, recipient, deliveryRecordId: noticeId, channel: channels.join('+').slice(0, 40) || 'electronic', sentAt: sent.createdAt } });
           await load();
         }}
@@ -165,15 +171,19 @@ export function ElectronicDelivery({ doc, template, send }: { doc: CaseDoc; temp
 }
 
 /** The same notice also sent on paper / by EMS: tracking number and, once delivered, who signed for it. */
-function PaperForm({ onSave }: { onSave: (x: { channel: 'ems' | 'paper' | 'registered-mail'; trackingNumber: string; signedBy: string }) => Promise<void> }) {
+function PaperForm({ onSave, agreedPostal }: { agreedPostal: string | null; onSave: (x: { channel: 'ems' | 'paper' | 'registered-mail'; trackingNumber: string; signedBy: string; address: string }) => Promise<void> }) {
   const { tr } = useTr();
   const [channel, setChannel] = useState<string | null>('ems');
   const [tracking, setTracking] = useState('');
   const [signer, setSigner] = useState('');
+  // Mail goes to the agreed postal address unless HR types another (the record then says "other address").
+  const [address, setAddress] = useState(agreedPostal ?? '');
   const [busy, setBusy] = useState(false);
+  const byMail = channel !== 'paper';
   return (
     <Group gap="xs" mt="xs" align="flex-end">
       <Select size="xs" w={110} data={[{ value: 'ems', label: 'EMS' }, { value: 'registered-mail', label: tr('挂号信', 'Registered') }, { value: 'paper', label: tr('当面送达', 'By hand') }]} value={channel} onChange={setChannel} allowDeselect={false} />
+      {byMail && <TextInput size="xs" w={260} placeholder={tr('邮寄地址', 'Postal address')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} data-testid="paper-address" />}
       <TextInput size="xs" placeholder={tr('运单号', 'Tracking number')} value={tracking} onChange={(e) => setTracking(e.currentTarget.value)} data-testid="paper-tracking" />
       <TextInput size="xs" placeholder={tr('签收人', 'Signed by')} value={signer} onChange={(e) => setSigner(e.currentTarget.value)} data-testid="paper-signer" />
       <Button
@@ -184,7 +194,7 @@ function PaperForm({ onSave }: { onSave: (x: { channel: 'ems' | 'paper' | 'regis
         onClick={async () => {
           setBusy(true);
           try {
-            await onSave({ channel: (channel ?? 'ems') as 'ems', trackingNumber: tracking.trim(), signedBy: signer.trim() });
+            await onSave({ channel: (channel ?? 'ems') as 'ems', trackingNumber: tracking.trim(), signedBy: signer.trim(), address: byMail ? address.trim() : '' });
             setTracking('');
             setSigner('');
           } finally {
@@ -199,13 +209,35 @@ function PaperForm({ onSave }: { onSave: (x: { channel: 'ems' | 'paper' | 'regis
   );
 }
 
-function Compose({ opened, onClose, kinds, onSend }: {
+type AddressedChannel = Exclude<ElectronicChannel, 'in_app'>;
+const ADDRESSED: AddressedChannel[] = ['sms', 'email', 'wecom'];
+
+/** Where each channel goes before HR changes anything: the agreed address, else the record's contact. */
+function defaultAddresses(employee: Employee | null): Record<AddressedChannel, string> {
+  const agreed = agreedAddressesOf(employee);
+  const record: Record<AddressedChannel, string | null> = {
+    sms: employee?.phone ?? null,
+    email: employee?.email ?? null,
+    wecom: employee?.workAccounts.find((a) => a.kind === 'wecom' && a.revokedAt === null)?.account ?? null,
+  };
+  return { sms: agreedAddressFor(agreed, 'sms') ?? record.sms ?? '', email: agreedAddressFor(agreed, 'email') ?? record.email ?? '', wecom: agreedAddressFor(agreed, 'wecom') ?? record.wecom ?? '' };
+}
+
+function Compose({ opened, onClose, kinds, onSend, employee }: {
   opened: boolean;
   onClose: () => void;
   kinds: { value: string; label: string }[];
-  onSend: (x: { stepId: string | null; kind: string; recipient: 'subject' | 'relative' | 'union' | 'public'; title: string; body: string; channels: ElectronicChannel[] }) => Promise<void>;
+  employee: Employee | null;
+  onSend: (x: { stepId: string | null; kind: string; recipient: 'subject' | 'relative' | 'union' | 'public'; title: string; body: string; channels: ElectronicChannel[]; addresses: Partial<Record<AddressedChannel, string>> }) => Promise<void>;
 }) {
   const { tr } = useTr();
+  const agreed = agreedAddressesOf(employee);
+  const [addresses, setAddresses] = useState<Record<AddressedChannel, string>>(() => defaultAddresses(employee));
+  useEffect(() => {
+    if (opened) setAddresses(defaultAddresses(employee));
+    // Re-filled each time the dialog opens, from the record as it is now.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened]);
   const options = kinds.length ? kinds : [{ value: '|notice|subject', label: tr('通知', 'Notice') }];
   const [kind, setKind] = useState<string | null>(options[0]!.value);
   const [title, setTitle] = useState('');
@@ -227,6 +259,25 @@ function Compose({ opened, onClose, kinds, onSend }: {
             ))}
           </Group>
         </Checkbox.Group>
+        <Stack gap={6} data-testid="notice-addresses">
+          <Text size="sm" fw={500}>
+            {tr('送达地址', 'Delivery addresses')}{' '}
+            {!agreed && (
+              <Text span size="xs" c="orange">
+                {tr('（未登记送达地址确认书）', '(no agreed-address confirmation on file)')}
+              </Text>
+            )}
+          </Text>
+          {ADDRESSED.filter((c) => channels.includes(c)).map((c) => (
+            <Group key={c} gap="xs" wrap="nowrap">
+              <Text size="xs" w={64}>
+                {channelLabel[c]}
+              </Text>
+              <TextInput size="xs" style={{ flex: 1 }} value={addresses[c]} onChange={(e) => setAddresses((a) => ({ ...a, [c]: e.currentTarget.value }))} data-testid={`notice-address-${c}`} />
+              <AddressKindBadge kind={addressKindOf(agreed, c, addresses[c])} />
+            </Group>
+          ))}
+        </Stack>
         {problem && <Alert color="red">{problem}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
@@ -241,7 +292,8 @@ function Compose({ opened, onClose, kinds, onSend }: {
               setBusy(true);
               setProblem(null);
               try {
-                await onSend({ stepId: stepId || null, kind: k || 'notice', recipient: (recipient || 'subject') as 'subject', title: title.trim(), body: body.trim(), channels });
+                const chosen = Object.fromEntries(ADDRESSED.filter((c) => channels.includes(c) && addresses[c].trim()).map((c) => [c, addresses[c].trim()]));
+                await onSend({ stepId: stepId || null, kind: k || 'notice', recipient: (recipient || 'subject') as 'subject', title: title.trim(), body: body.trim(), channels, addresses: chosen });
                 setTitle('');
                 setBody('');
                 onClose();

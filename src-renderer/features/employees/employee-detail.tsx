@@ -2,6 +2,7 @@ import { ActionIcon, Anchor, Avatar, Badge, Box, Button, Grid, Group, Loader, Si
 import { IconArrowLeft, IconEye, IconEyeOff, IconLock, IconPencil, IconShieldCheck, IconUserOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { AuditEvent } from '#shared/schemas/audit';
+import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import type { Employee } from '#shared/schemas/employee';
 import { useRenshi } from '../../app/context.tsx';
 import { navigate } from '../../app/router.ts';
@@ -240,10 +241,38 @@ function SensitiveSection({ e }: { e: Employee }) {
         <Field label={t('emp.salary')}>{e.sensitive.monthlySalaryFen === null ? null : shown ? `¥ ${formatYuan(e.sensitive.monthlySalaryFen)}` : '¥ ****'}</Field>
         <Field label={t('emp.bankAccount')}>{e.sensitive.bankAccount ? (shown ? e.sensitive.bankAccount : maskMiddle(e.sensitive.bankAccount, 4, 4)) : null}</Field>
       </SimpleGrid>
+      <AgreedAddresses e={e} shown={shown} />
       <Text size="xs" c="dimmed" mt="sm">
         {t('emp.sensitiveHint')}
       </Text>
     </Section>
+  );
+}
+
+/** 送达地址确认书 on file or not; the addresses themselves only when HR reveals the sensitive fields. */
+function AgreedAddresses({ e, shown }: { e: Employee; shown: boolean }) {
+  const t = useT();
+  const a = agreedAddressesOf(e);
+  return (
+    <Box mt="sm" data-testid="d-agreed">
+      <Field label={t('da.section')}>
+        {a ? (
+          <Stack gap={2}>
+            <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>{t('da.onFile', { date: a.confirmedOn })}</Badge>
+            {shown &&
+              ([['da.postal', a.postal], ['da.phone', a.phone], ['da.email', a.email], ['da.wecom', a.wecom], ['da.evidence', a.evidenceSha256]] as const)
+                .filter(([, v]) => v)
+                .map(([k, v]) => (
+                  <Text key={k} size="xs" style={{ wordBreak: 'break-all' }}>
+                    {t(k)}：{v}
+                  </Text>
+                ))}
+          </Stack>
+        ) : (
+          <Badge color="yellow" variant="light" style={{ textTransform: 'none' }}>{t('da.none')}</Badge>
+        )}
+      </Field>
+    </Box>
   );
 }
 

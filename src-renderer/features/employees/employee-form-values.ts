@@ -1,3 +1,4 @@
+import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import { normalizeDate } from '#shared/import/employees';
 import type { Employee, EmployeeInput, EmployeeStatus } from '#shared/schemas/employee';
 
@@ -20,7 +21,11 @@ export type EmployeeFormValues = {
   emergencyContacts: { name: string; relation: string; phone: string; lastConfirmedOn: string }[];
   workAccounts: { kind: 'wecom' | 'wechat' | 'email' | 'oa' | 'crm' | 'other'; account: string; revoked: boolean; revokedAt: number | null; revokedBy: string | null }[];
   certificates: { kind: string; number: string; issuedOn: string; expiresOn: string }[];
+  /** 送达地址确认书; all empty = none on file. */
+  agreedDeliveryAddresses: { postal: string; email: string; phone: string; wecom: string; confirmedOn: string; evidenceSha256: string };
 };
+
+const NO_AGREED = { postal: '', email: '', phone: '', wecom: '', confirmedOn: '', evidenceSha256: '' };
 
 export function emptyFormValues(today: string): EmployeeFormValues {
   return {
@@ -41,6 +46,7 @@ export function emptyFormValues(today: string): EmployeeFormValues {
     emergencyContacts: [],
     workAccounts: [],
     certificates: [],
+    agreedDeliveryAddresses: { ...NO_AGREED },
   };
 }
 
@@ -63,7 +69,13 @@ export function formValuesOf(e: Employee): EmployeeFormValues {
     emergencyContacts: e.sensitive.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: c.lastConfirmedOn ?? '' })),
     workAccounts: e.workAccounts.map((a) => ({ kind: a.kind, account: a.account, revoked: a.revokedAt !== null, revokedAt: a.revokedAt, revokedBy: a.revokedBy })),
     certificates: e.certificates.map((c) => ({ kind: c.kind, number: c.number, issuedOn: c.issuedOn ?? '', expiresOn: c.expiresOn ?? '' })),
+    agreedDeliveryAddresses: agreedFormValues(agreedAddressesOf(e)),
   };
+}
+
+function agreedFormValues(a: ReturnType<typeof agreedAddressesOf>): EmployeeFormValues['agreedDeliveryAddresses'] {
+  if (!a) return { ...NO_AGREED };
+  return { postal: a.postal ?? '', email: a.email ?? '', phone: a.phone ?? '', wecom: a.wecom ?? '', confirmedOn: a.confirmedOn, evidenceSha256: a.evidenceSha256 ?? '' };
 }
 
 const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
@@ -92,6 +104,7 @@ export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now
       monthlySalaryFen: salary === null ? null : Number.isFinite(salary) ? Math.round(salary * 100) : Number.NaN,
       bankAccount: orNull(v.bankAccount),
       emergencyContacts: v.emergencyContacts.map((c) => ({ name: c.name, relation: c.relation, phone: c.phone, lastConfirmedOn: dateOrNull(c.lastConfirmedOn) })),
+      agreedDeliveryAddresses: agreedInputOf(v.agreedDeliveryAddresses),
     },
     // Ticking "revoked" stamps who and when; unticking clears both.
     workAccounts: v.workAccounts.map((a) => ({
@@ -102,6 +115,12 @@ export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now
     })),
     certificates: v.certificates.map((c) => ({ kind: c.kind, number: c.number, issuedOn: dateOrNull(c.issuedOn), expiresOn: dateOrNull(c.expiresOn) })),
   };
+}
+
+/** Nothing filled in: none on file. Anything filled in: a confirmation, which the schema checks (a date, at least one address). */
+function agreedInputOf(a: EmployeeFormValues['agreedDeliveryAddresses']) {
+  if (Object.values(a).every((x) => x.trim() === '')) return null;
+  return { postal: orNull(a.postal), email: orNull(a.email), phone: orNull(a.phone), wecom: orNull(a.wecom), confirmedOn: a.confirmedOn.trim() === '' ? '' : normalizeDate(a.confirmedOn), evidenceSha256: orNull(a.evidenceSha256) };
 }
 
 /** Form field of a schema path: the form keeps sensitive fields flat and edits the salary in yuan. */

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Box, Button, Checkbox, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
+import { ActionIcon, Anchor, Box, Button, Checkbox, FileInput, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, ThemeIcon } from '@mantine/core';
 import { useForm, type UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -18,6 +18,7 @@ import { useT } from '../../i18n/i18n.tsx';
 import { useOrg } from '../org/use-org.ts';
 import { emptyFormValues, employeeInputOf, formValuesOf, formFieldOfPath, suggestEmployeeNo, type EmployeeFormValues } from './employee-form-values.ts';
 import { ExpiryBadge } from './expiry-badge.tsx';
+import { sha256OfFile } from '../cases/case-ui.ts';
 import { useEmployee, useEmployees } from './use-employees.ts';
 
 /** Create (`id` null) or edit an employee. Waits for the stored record before showing the edit form. */
@@ -254,6 +255,8 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
               <TextInput label={t('emp.bankAccount')} {...form.getInputProps('bankAccount')} data-testid="f-bankAccount" />
             </SimpleGrid>
           </Section>
+
+          <AgreedAddressesSection form={form} />
         </Stack>
         {/* The form is long: keep its actions in reach at the bottom of the window. */}
         <Box
@@ -279,6 +282,42 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
       </form>
       <DiscardModal opened={confirmLeave} onStay={() => setConfirmLeave(false)} onLeave={() => navigate(back)} />
     </Box>
+  );
+}
+
+/** 送达地址确认书: where notices may be served, as the employee confirmed in writing; the signed copy is kept by its hash. */
+function AgreedAddressesSection({ form }: { form: Form }) {
+  const t = useT();
+  const p = (k: keyof EmployeeFormValues['agreedDeliveryAddresses']) => ({ ...form.getInputProps(`agreedDeliveryAddresses.${k}`), 'data-testid': `f-agreed-${k}` });
+  return (
+    <Section
+      title={
+        <Group gap={6}>
+          <ThemeIcon size="sm" variant="light" color="orange"><IconLock size={12} /></ThemeIcon>
+          {t('da.section')}
+        </Group>
+      }
+      testId="f-agreed-section"
+    >
+      <Text size="xs" c="dimmed" mb="sm">{t('da.hint')}</Text>
+      <SimpleGrid cols={{ base: 2, md: 3 }} spacing="md" verticalSpacing="sm">
+        <TextInput label={t('da.postal')} {...p('postal')} style={{ gridColumn: 'span 2' }} />
+        <TextInput label={t('da.confirmedOn')} placeholder="YYYY-MM-DD" {...p('confirmedOn')} />
+        <TextInput label={t('da.phone')} {...p('phone')} />
+        <TextInput label={t('da.email')} {...p('email')} />
+        <TextInput label={t('da.wecom')} {...p('wecom')} />
+        <TextInput label={t('da.evidence')} {...p('evidenceSha256')} style={{ gridColumn: 'span 2' }} styles={{ input: { fontFamily: 'monospace', fontSize: 11 } }} />
+        <FileInput
+          label={t('da.evidenceFile')}
+          placeholder="PDF / JPG"
+          clearable
+          onChange={async (file) => {
+            if (file) form.setFieldValue('agreedDeliveryAddresses.evidenceSha256', await sha256OfFile(file));
+          }}
+          data-testid="f-agreed-file"
+        />
+      </SimpleGrid>
+    </Section>
   );
 }
 
