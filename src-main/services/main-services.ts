@@ -4,6 +4,7 @@ import type { BridgeHandlers } from '../bridge/handlers.ts';
 import { createDeviceService } from '../devices/service.ts';
 import { createAlertWatcher } from './alert-watcher.ts';
 import { createAppService } from './app-service.ts';
+import { createEvidenceFiles } from './evidence-files.ts';
 import { newSecret } from './files.ts';
 import { createPunchRelay } from './punch-relay.ts';
 import { createSyncSession, type EmbeddedServer } from './sync-session.ts';
@@ -58,14 +59,17 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
     settings: { get: () => app.settingsGet(), set: (patch: Partial<TerminalSettings>) => app.settingsSet(patch) },
     startEmbedded,
   });
-  // Local notifications of the site's HR alerts. In 'embedded' mode the watcher waits until the UI has
-  // started the server, rather than starting it itself.
+  // Background work (alert watcher, evidence file uploads) in 'embedded' mode waits until the UI has started
+  // the server, rather than starting it itself.
+  const startedSession = async () => ((await app.settingsGet()).serverMode === 'embedded' && !embedded ? null : sync.syncSession());
+  // Local notifications of the site's HR alerts.
   const alertWatcher = createAlertWatcher({
     dataDir: opts.dataDir,
-    session: async () => ((await app.settingsGet()).serverMode === 'embedded' && !embedded ? null : sync.syncSession()),
+    session: startedSession,
     notify: async (note) => (await app.notify(note)).shown || opts.listeners() > 0,
   });
   alertWatcher.start();
+  const evidenceFiles = createEvidenceFiles({ dataDir: opts.dataDir, session: startedSession });
 
   return {
     handlers: {
@@ -73,10 +77,17 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
       ...deviceHandlers,
       ...sync,
       punchesAck: async (input) => relay.ack(input),
+      evidenceFilePut: async (input) => evidenceFiles.put(input),
+      evidenceFileGet: async ({ sha256 }) => {
+        const bytes = await evidenceFiles.load(sha256);
+        return { found: bytes !== null, contentBase64: bytes ? Buffer.from(bytes).toString('base64') : null };
+      },
+      evidenceFilesUpload: async () => evidenceFiles.uploadPending(),
       evidenceExport: async (input) => {
         // Imported lazily: pdfkit and the font load only when someone exports a bundle.
         const { writeEvidenceBundle } = await import('../evidence/bundle-writer.ts');
-        const b = await writeEvidenceBundle(input);
+        await evidenceFiles.uploadPending().catch(() => undefined); // a retry of what could not be uploaded before
+        const b = await writeEvidenceBundle(input, evidenceFiles.load);
         return { fileName: b.fileName, bytesBase64: Buffer.from(b.bytes).toString('base64'), manifestHash: b.manifest.manifestHash };
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EvidenceBundleInput } from '../evidence/bundle-contents.ts';
+import { EvidenceFileGetOutput, EvidenceFilePutInput, EvidenceFilePutOutput, EvidenceFilesUploadOutput, FileSha256 } from '../evidence/evidence-file.ts';
 import { Punch } from '../schemas/punch.ts';
 import { PrincipalInfo } from '../sync/auth.ts';
 import { devicesContract, devicesEvents } from './devices-contract.ts';
@@ -74,6 +75,13 @@ export const appContract = {
     input: EvidenceBundleInput,
     output: z.object({ fileName: z.string().min(1), bytesBase64: z.string(), manifestHash: z.string().regex(/^[0-9a-f]{64}$/) }),
   },
+  /** Keeps an evidence file the operator attached (content-addressed, at most 20 MB, refused unless the
+   *  bytes hash to `sha256`) and uploads it to the sync server, or remembers to; retries earlier uploads. */
+  evidenceFilePut: { input: EvidenceFilePutInput, output: EvidenceFilePutOutput },
+  /** An evidence file by SHA-256, from this terminal or the sync server (another terminal attached it). */
+  evidenceFileGet: { input: z.object({ sha256: FileSha256 }), output: EvidenceFileGetOutput },
+  /** Uploads the evidence files still waiting for the sync server (the UI calls it when sync comes back). */
+  evidenceFilesUpload: { input: Empty, output: EvidenceFilesUploadOutput },
   /** The UI confirms it stored a batch of device punches (see the `devicePunches` event). */
   punchesAck: {
     input: z.object({ batchId: z.string().min(1).max(64), stored: z.number().int().nonnegative(), error: z.string().max(500).nullable().default(null) }),
