@@ -270,9 +270,24 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   // A terminal with no sync server: the inbox (server alerts) says so plainly instead of failing, but the
   // lost-contact cases are a local copy, so HR can keep working them; what is recorded offline reaches the
   // server once the terminal is back.
-  await bridge('settingsSet', { serverMode: 'offline' });
+  // Wang Wu, on the same shift, has not punched either; the server's runner does not tick again before the
+  // terminal loses it, so the terminal takes the chain over (takeover time 0 here, 10 minutes by default).
+  await push(session, 'employees', [
+    Employee.parse({ id: 'emp-e2e-wangwu', employeeNo: 'E9002', name: '王五', departmentId: 'dept-e2e', siteId: SITE_ID, hireDate: '2024-01-01', devicePin: '9002', phone: '13800139002', shiftId: shift.id, updatedAt: Date.now() }),
+  ]);
+  await page.evaluate(() => (location.hash = '#/employees'));
+  await expect.poll(() => page.getByText('王五').first().isVisible(), { timeout: 20_000 }).toBe(true);
+  await bridge('settingsSet', { serverMode: 'offline', offlineTakeoverMinutes: 0 });
+  await page.evaluate(() => (location.hash = '#/alerts'));
   await page.reload();
   await expect.poll(() => byTest('needs-server').textContent(), { timeout: 15_000 }).toBe('此功能需要连接同步服务器');
+  // The renderer's clock is the real one: the shift started half an hour ago, on a working day unless the
+  // test had to move the server's clock past a holiday (then the terminal's rule rightly stays quiet).
+  const terminalRuleApplies = toWorkingDay === 0;
+  if (terminalRuleApplies) {
+    await expect.poll(() => page.getByText('缺卡预警：请联系 王五（E9002）').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await shot('alerts-08-offline-takeover');
+  }
   expect(await byTest('alerts-unread').count()).toBe(0);
   await byTest('tab-cases').click();
   await byTest('case-row').filter({ hasText: '李小明' }).first().click();
@@ -292,4 +307,17 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   };
   await expect.poll(onServer, { timeout: 20_000 }).toContain('离线时电话联系，未接通');
   expect(await onServer()).toContain('父亲说周五晚上见网友后就联系不上');
+  if (terminalRuleApplies) {
+    // The chain the terminal ran is now the server's too: one chain, the terminal's screen as its channel so far.
+    const wangWu = async () => {
+      const res = await fetch(`${session.serverUrl}/escalation/items?status=all`, { headers: { authorization: `Bearer ${session.token}` } });
+      return ((await res.json()) as { items: { employeeId: string; employeeChannels: string[]; timeline: { type: string; channels?: string[] }[] }[] }).items.filter((i) => i.employeeId === 'emp-e2e-wangwu');
+    };
+    await expect.poll(async () => (await wangWu()).length, { timeout: 20_000 }).toBe(1);
+    const [chain] = await wangWu();
+    expect(chain!.employeeChannels).toEqual(['in_app']);
+    // The task shown to the site admin is on the record (the server's clock runs ahead in this test, so it
+    // may have moved the chain on since).
+    expect(chain!.timeline.find((t) => t.type === 'message_sent')?.channels).toEqual(['in_app']);
+  }
 });
