@@ -5,7 +5,6 @@ import { navigate } from '../../app/router.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useT, type MessageKey } from '../../i18n/i18n.tsx';
-import { NeedsServer } from '../alerts/alerts-page.tsx';
 import { ALERT_POLL_MS, useAlerts } from '../alerts/alerts-provider.tsx';
 import type { EscalationItem } from '../alerts/escalation-client.ts';
 import { EscalationDoc, stateOf } from '#shared/escalation/escalation-doc';

@@ -2,8 +2,6 @@ import { Alert, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text
 import { useMemo, useState } from 'react';
 import { reviewEscalations } from '#shared/escalation/escalation-review';
 import { useT } from '../../i18n/i18n.tsx';
-import { NeedsServer } from '../alerts/alerts-page.tsx';
-import { useAlerts } from '../alerts/alerts-provider.tsx';
 import { useEscalationItems } from '../cases/lost-contact-cases.tsx';
 import { useOrg } from '../org/use-org.ts';
 import { useRequests } from '../attendance/use-attendance-data.ts';
@@ -17,14 +15,12 @@ function minutes(m: number | null): string {
 /** Review of story 1: lost-contact cases, time to first contact and misjudged absences, per month. */
 export function EscalationReviewPage() {
   const t = useT();
-  const { client } = useAlerts();
   const { items, error } = useEscalationItems();
   const org = useOrg();
   const [site, setSite] = useState<string | null>(null);
   const requests = useRequests();
   const rows = useMemo(() => reviewByMonth((items ?? []).filter((i) => !site || i.siteId === site), requests ?? []), [items, site, requests]);
   const total = useMemo(() => reviewEscalations((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
-  if (!client) return <NeedsServer />;
 
   const tiles: [string, string | number][] = [
     [t('rv.anomalies'), total.anomalies],
