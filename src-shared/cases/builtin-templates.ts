@@ -10,8 +10,8 @@ import { loadCaseTemplates, type CaseTemplate } from './case-template.ts';
 
 /**
  * The templates shipped in resources/case-templates, validated at import (a broken built-in file is a bug,
- * so it throws). HR's own copies are loaded at runtime by main/server with loadCaseTemplates, which reports
- * problems instead of throwing.
+ * so it throws). HR's own copies are imported from JSON into the replicated settings (custom-template.ts),
+ * where every problem is reported instead of thrown.
  */
 const files = { absentWithoutLeave, dismissalAbsenteeism, dismissalSeriousViolation, lossDeduction, lostContact, offboarding, sensitiveEvent };
 const loaded = loadCaseTemplates(

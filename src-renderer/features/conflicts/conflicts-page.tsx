@@ -33,6 +33,7 @@ const EMPLOYEE_LABELS: Record<string, MessageKey> = {
   'sensitive.monthlySalaryFen': 'emp.salary',
   'sensitive.bankAccount': 'emp.bankAccount',
   'sensitive.emergencyContacts': 'emp.sectionEmergency',
+  'sensitive.agreedDeliveryAddresses': 'da.section',
   _deleted: 'cf.field.deleted',
 };
 
@@ -57,6 +58,10 @@ function showValue(t: Translate, org: OrgData, collection: string, path: string,
     if (path === 'gender') return t(`gender.${String(value)}` as MessageKey);
     if (path === 'sensitive.monthlySalaryFen' && typeof value === 'number') return formatYuan(value);
     if (path === 'sensitive.emergencyContacts') return rows(value).map((c) => `${String(c.name)}（${String(c.relation ?? '')}）${String(c.phone)}`).join('\n') || '—';
+    if (path === 'sensitive.agreedDeliveryAddresses' && typeof value === 'object') {
+      const a = value as Row;
+      return [a.postal, a.phone, a.email, a.wecom].filter(Boolean).join('\n') + `\n${t('da.onFile', { date: String(a.confirmedOn) })}`;
+    }
     if (path === 'certificates') return rows(value).map((c) => [c.kind, c.number, c.expiresOn].filter(Boolean).join(' ')).join('\n') || '—';
     if (path === 'workAccounts') return rows(value).map((a) => `${t(`account.${String(a.kind)}` as MessageKey)}：${String(a.account)}${a.revokedAt ? ` (${t('emp.accountRevoked')})` : ''}`).join('\n') || '—';
   }
