@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -52,6 +53,8 @@ async function bridge<T>(name: string, input: object = {}): Promise<T> {
   expect(body.ok).toBe(true);
   return body.data;
 }
+const run = (cmd: string, args: string[]) =>
+  new Promise<string>((resolve, reject) => execFile(cmd, args, { timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
 const stepState = (id: string) => byTest(`step-${id}`).getAttribute('data-state');
 
 it('offboarding: blocked by the open checklist until the handover is done; wages never held', async () => {
@@ -164,6 +167,24 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await byTest('e-delivery').scrollIntoViewIfNeeded();
   await shot('06-signed-verified');
 
+  // An evidence file attached in the case UI: kept by main (content-addressed) and uploaded to the server;
+  // it can be downloaded again from the evidence list.
+  const scan = Buffer.from('%PDF-1.4\n离职证明（扫描件）：兹证明李伟于2026年3月2日解除劳动合同。\n%%EOF\n');
+  const scanSha = createHash('sha256').update(scan).digest('hex');
+  await byTest('evidence-add-termination-certificate').click();
+  await byTest('dialog-text').fill('离职证明扫描件');
+  await page.locator('[data-testid="case-dialog"] input[type=file]').setInputFiles({ name: 'termination-certificate-scan.pdf', mimeType: 'application/pdf', buffer: scan });
+  await byTest('dialog-submit').click();
+  await poll(() => byTest('case-evidence').textContent()).toContain(scanSha);
+  const stored = await fetch(`${session.serverUrl}/files/${scanSha}`, { headers: { authorization: `Bearer ${(await bridge<{ token: string }>('syncSession')).token}` } });
+  expect(stored.status).toBe(200);
+  expect(Buffer.from(await stored.arrayBuffer())).toEqual(scan);
+  const row = byTest('evidence-row').filter({ hasText: 'termination-certificate-scan.pdf' });
+  await row.scrollIntoViewIfNeeded();
+  await shot('07-evidence-file');
+  const [fileDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), row.getByTestId('evidence-file-download').click()]);
+  expect(fileDownload.suggestedFilename()).toBe('termination-certificate-scan.pdf');
+
   // The evidence bundle: downloaded as a zip, its manifest hash recorded in the audit trail, and the
   // standalone verifier (a separate process, as a court's expert would run it) finds it intact.
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), byTest('evidence-export').click()]);
@@ -181,7 +202,7 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   expect(verdict.code, verdict.out).toBe(0);
   expect(verdict.out).toContain('VERDICT: INTACT');
   const files = readBundleZip(new Uint8Array(readFileSync(zipPath)));
-  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { caseId: string; manifestHash: string };
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as { caseId: string; manifestHash: string; missingAttachments: unknown[] };
   expect(manifest.manifestHash).toBe(manifestHash);
   expect(download.suggestedFilename()).toContain(manifest.caseId);
   // The case's own audit events are in the bundle (the run that holds them verified above).
@@ -190,6 +211,29 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   // The electronic notice's delivery record came from the sync server.
   const deliveries = JSON.parse(new TextDecoder().decode(files.get('records/deliveries.json'))) as { records: { record: { title: string } }[] };
   expect(deliveries.records.map((r) => r.record.title)).toContain('离职交接确认通知');
+  // The employee's signature: the signed document, the record (signer, time, IP, user agent) and the drawn
+  // image, also as a PNG file; the attached file itself under its SHA-256.
+  const sigs = JSON.parse(new TextDecoder().decode(files.get('records/signatures.json'))) as { records: { record: { title: string; noticeId: string; document: { body: string }; record: { id: string; signer: { name: string; typedName: string }; ip: string; device: string }; signatureImage: string } }[] };
+  expect(sigs.records).toHaveLength(1);
+  const sig = sigs.records[0]!.record;
+  expect(sig).toMatchObject({ title: '离职交接确认通知', signatureImage: expect.stringMatching(/^data:image\/png;base64,/) });
+  expect(sig.record.signer.typedName).toBe(name);
+  expect(sig.record.ip).not.toBe('');
+  expect(sig.document.body).toContain('离职工资已于当日一次付清');
+  expect(verdict.out).toMatch(new RegExp(`PASS  signature ${sig.record.id.replace(/[|]/g, '\\|')}`));
+  const png = [...files.keys()].find((p) => p.startsWith('signatures/'))!;
+  expect(new TextDecoder().decode(files.get(png)!.subarray(1, 4))).toBe('PNG');
+  expect(Buffer.from(files.get(`attachments/${scanSha}-termination-certificate-scan.pdf`)!)).toEqual(scan);
+  expect(manifest).toMatchObject({ missingAttachments: [] });
+  expect(verdict.out).toContain('PASS  every attached evidence file is in the bundle');
+  // The report's signature section, with the signature drawn on the phone, rendered for a person to look at.
+  const pdfPath = join(tmp, 'report.pdf');
+  writeFileSync(pdfPath, files.get('report.pdf')!);
+  const pages = (await run('pdftotext', ['-layout', pdfPath, '-'])).split('\f');
+  const sigPage = pages.findIndex((p) => p.includes('七、签名记录 / Signatures')) + 1;
+  expect(pages[sigPage - 1]).toContain(`输入姓名：${name}`);
+  expect(pages[sigPage - 1]).toContain('验证通过');
+  await run('pdftoppm', ['-f', String(sigPage), '-l', String(sigPage), '-r', '90', '-png', '-singlefile', pdfPath, join(SHOTS, 'cases-08-bundle-signature-page')]);
 
   // The law cited, and the searchable library.
   await poll(() => byTest('case-law').textContent()).toContain('劳动合同法');

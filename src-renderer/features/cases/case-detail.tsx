@@ -23,7 +23,8 @@ import { useCustomTemplates } from './case-templates-store.ts';
 import { AgreedAddressCheck } from './agreed-address.tsx';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import type { AgreedDeliveryAddresses } from '#shared/schemas/employee';
-import { useCaseContext, useTr, sha256OfFile } from './case-ui.ts';
+import { isAttachedFile } from '#shared/evidence/bundle-contents';
+import { downloadEvidenceFile, storeEvidenceFile, useCaseContext, useTr } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
 import { CitedArticles } from './law-library.tsx';
 import { ElectronicDelivery } from './electronic-delivery.tsx';
@@ -44,8 +45,14 @@ export function CaseDetail({ id }: { id: string }) {
   const { tr, label, zh } = useTr();
   const ctx = useCaseContext();
   const { db, api, audit, actor } = useRenshi();
-  const { session } = useSync();
+  const { session, status } = useSync();
   const [exporting, setExporting] = useState(false);
+  // Evidence files that could not be uploaded when attached go up when the connection comes back (main
+  // also retries on every attach and export).
+  const online = status?.online ?? false;
+  useEffect(() => {
+    if (online) void api.evidenceFilesUpload({}).catch(() => undefined);
+  }, [online, api]);
   const [allowed, setAllowed] = useState<boolean | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -241,6 +248,20 @@ export function CaseDetail({ id }: { id: string }) {
                       {e.document?.ref ? ` · ${e.document.ref}` : ''}
                       {e.document?.sha256 ? ` · SHA-256 ${e.document.sha256}` : ''}
                     </Text>
+                    {isAttachedFile(e) && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        data-testid="evidence-file-download"
+                        onClick={() =>
+                          void downloadEvidenceFile(api, e.document!.sha256!, e.document!.ref!)
+                            .then((found) => !found && notifications.show({ color: 'yellow', message: tr('本终端和同步服务器上都没有这个文件', 'Neither this terminal nor the sync server has this file') }))
+                            .catch((err: unknown) => notifications.show({ color: 'red', message: err instanceof Error ? err.message : String(err) }))
+                        }
+                      >
+                        {tr('下载原件', 'Download file')}
+                      </Button>
+                    )}
                   </Paper>
                 ))}
               </Stack>
@@ -568,7 +589,8 @@ function DeductionPanel({ doc, open, onSave }: { doc: CaseDoc; open: boolean; on
 }
 
 function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onClose: () => void; send: (e: CaseEventInput) => Promise<boolean>; template: CaseTemplate }) {
-  const { tr, label } = useTr();
+  const { tr, label, zh } = useTr();
+  const { api } = useRenshi();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState<string | null>(null);
@@ -601,8 +623,19 @@ function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onC
       else if (dialog.kind === 'skip') ok = await send({ type: 'skip_step', stepId: dialog.stepId, reason: text });
       else if (dialog.kind === 'close') ok = await send({ type: 'close_case', outcome: text });
       else if (dialog.kind === 'evidence') {
-        const sha256 = file ? await sha256OfFile(file) : null;
-        ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file ? { sha256, ref: file.name.slice(0, 500) } : null, personId: dialog.personId ?? null } });
+        // The file is kept (and its hash checked) before the evidence item records it, so an item never
+        // names a file this terminal does not hold.
+        let stored: { sha256: string; uploaded: boolean } | null = null;
+        if (file) {
+          try {
+            stored = await storeEvidenceFile(api, file, zh);
+          } catch (err) {
+            notifications.show({ color: 'red', title: tr('附件未保存', 'File not kept'), message: err instanceof Error ? err.message : String(err) });
+            return;
+          }
+        }
+        ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file && stored ? { sha256: stored.sha256, ref: file.name.slice(0, 500) } : null, personId: dialog.personId ?? null } });
+        if (ok && stored && !stored.uploaded) notifications.show({ color: 'yellow', message: tr('附件已保存在本终端，连上同步服务器后自动上传', 'The file is kept on this terminal and uploads when the sync server is reachable') });
       } else if (dialog.kind === 'notice') {
         const [stepId, noticeKind, recipient] = (kind ?? '').split('|');
         const noticeId = newId();
@@ -642,7 +675,7 @@ function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onC
             data-testid="dialog-text"
           />
         )}
-        {dialog.kind === 'evidence' && <FileInput label={tr('文件（保存其SHA-256）', 'File (its SHA-256 is kept)')} value={file} onChange={setFile} clearable data-testid="evidence-file" />}
+        {dialog.kind === 'evidence' && <FileInput label={tr('文件（最大 20 MB，保存原件及其 SHA-256）', 'File (up to 20 MB; the file and its SHA-256 are kept)')} value={file} onChange={setFile} clearable data-testid="evidence-file" />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {tr('取消', 'Cancel')}

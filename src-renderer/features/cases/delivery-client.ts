@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NoticeView, type PaperDeliveryBody, type SendNoticeBody } from '#shared/cases/notice-delivery';
+import { SignedNoticeRecord } from '#shared/evidence/bundle-manifest';
 import { RenshiError } from '#shared/errors';
 import { ErrorBody } from '#shared/sync/protocol';
 
@@ -33,6 +34,8 @@ export function deliveryClient(session: ServerSession) {
     send: (body: SendNoticeBody) => call(session, '/delivery/notices', NoticeView, body),
     paper: (noticeId: string, body: PaperDeliveryBody) => call(session, `/delivery/notices/${encodeURIComponent(noticeId)}/paper`, NoticeView, body),
     ofCase: async (caseId: string) => (await call(session, `/delivery/notices?caseId=${encodeURIComponent(caseId)}`, z.object({ notices: z.array(NoticeView) }))).notices,
+    /** The signed document, signature record and drawn image of a notice (for the evidence bundle). */
+    signedRecord: (noticeId: string) => call(session, `/delivery/notices/${encodeURIComponent(noticeId)}/signed-record`, SignedNoticeRecord),
   };
 }
 export type DeliveryClient = ReturnType<typeof deliveryClient>;

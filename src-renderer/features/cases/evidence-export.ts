@@ -1,6 +1,7 @@
 import type { CaseDoc } from '#shared/cases/case-doc';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { auditRunsForCase } from '#shared/evidence/bundle-contents';
+import type { BundledSignature } from '#shared/evidence/bundle-manifest';
 import type { RenshiApi } from '#shared/ipc/contract';
 import { AuditEvent } from '#shared/schemas/audit';
 import { Punch } from '#shared/schemas/punch';
@@ -15,10 +16,9 @@ const PUNCH_LOOKBACK = 31 * DAY;
 /**
  * Gathers what this terminal holds about a case (see src-shared/evidence/README.md), has main write the
  * bundle, starts the download, and records an `export` audit event carrying the manifest hash so the
- * server's hash chain ties the bundle to the moment it was made.
- *
- * Not bundled from here: signatures (the server's notice listing carries only their verdict, not the signed
- * document and record the verifier needs) and attachments (this terminal keeps only their SHA-256).
+ * server's hash chain ties the bundle to the moment it was made. Signatures come from the sync server
+ * (signed document, record and image of every signed notice of the case); the attached files main takes
+ * itself, by SHA-256, from its store or the server.
  */
 export async function exportEvidenceBundle(
   ctx: WriteContext & { api: RenshiApi },
@@ -30,6 +30,12 @@ export async function exportEvidenceBundle(
   const { db, api, actor } = ctx;
   // Delivery records from the sync server when connected; offline the case's own notice entries remain.
   const deliveries = delivery ? await delivery.ofCase(caseDoc.id) : [];
+  const signatures: BundledSignature[] = [];
+  for (const n of deliveries) {
+    if (!n.signature || !delivery) continue;
+    const r = await delivery.signedRecord(n.id);
+    if (r.signature) signatures.push({ title: r.title, noticeId: r.noticeId, document: r.document, record: r.signature, signatureImage: r.signatureImage });
+  }
   const docIds = new Set([caseDoc.id, caseDoc.originCaseId, ...deliveries.map((d) => d.id)].filter((x): x is string => !!x));
 
   // Every event of the replicas that touched the case; auditRunsForCase cuts each to the case's span.
@@ -51,6 +57,7 @@ export async function exportEvidenceBundle(
     caseDoc,
     template,
     deliveries,
+    signatures,
     punches,
     auditRuns: auditRunsForCase(events, docIds),
     exportedBy: actor,
