@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { LoginResponse, type PrincipalInfo } from '#shared/sync/auth';
 import type { CollectionName } from '#shared/collections';
 import type { RenshiDatabase } from '../../../src-renderer/db/database.ts';
@@ -61,8 +61,12 @@ describe('switching the signed-in account on a terminal', () => {
     expect(pushed.status).toBe(200);
     expect(pushed.body.rejections).toEqual([]);
   }, 20_000);
+  // Each terminal's database is closed after its test: open-source RxDB allows 13 open collections per
+  // process, fewer than two terminals' worth.
+  afterEach(async () => {
+    for (const db of open.splice(0)) if (!db.closed) await db.close();
+  });
   afterAll(async () => {
-    for (const db of open) if (!db.closed) await db.close();
     await server?.close();
   });
 
