@@ -5,6 +5,7 @@ import { addressKindOf, agreedAddressFor } from '#shared/cases/delivery-address'
 import { NoticeView, PaperDeliveryBody, SendNoticeBody, type DeliveryView } from '#shared/cases/notice-delivery';
 import { RenshiError } from '#shared/errors';
 import { documentContentHash, signDocument, verifySignature, type SignatureChange } from '#shared/signature/signed-document';
+import { caseAccess } from '../cases/case-access.ts';
 import { requireRole } from '../auth/routes.ts';
 import type { Database } from '../db/database.ts';
 import { employeeAddress } from '../escalation/messages.ts';
@@ -55,6 +56,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
   const ttlMs = config.replyTtlHours * 3_600_000;
   const store = noticeStore(db);
   const records = syncedRecords(db);
+  const access = caseAccess(db);
 
   async function view(n: NoticeRow): Promise<NoticeView> {
     const deliveries: DeliveryView[] = [];
@@ -93,6 +95,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
   app.post('/delivery/notices', async (request) => {
     const principal = requireRole(request, 'admin', 'hr');
     const body = parseInput(SendNoticeBody, request.body, 'notice');
+    await access.requireCase(principal, body.caseId);
     const employee = await records.employee(body.employeeId);
     if (!employee) throw new RenshiError('not-found', `no employee ${body.employeeId} on the server`);
     const existing = await store.notice(body.noticeId);
@@ -131,10 +134,11 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
   });
 
   app.post<{ Params: { id: string } }>('/delivery/notices/:id/paper', async (request) => {
-    requireRole(request, 'admin', 'hr');
+    const principal = requireRole(request, 'admin', 'hr');
     const body = parseInput(PaperDeliveryBody, request.body, 'paper delivery');
     const notice = await store.notice(request.params.id);
     if (!notice) throw new RenshiError('not-found', `no notice ${request.params.id}`);
+    await access.requireCase(principal, notice.caseId);
     const now = clock();
     const employee = body.address ? await records.employee(notice.employeeId) : null;
     await store.insertDelivery({
@@ -149,8 +153,9 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
   });
 
   app.get<{ Querystring: { caseId?: string } }>('/delivery/notices', async (request) => {
-    requireRole(request, 'admin', 'hr');
+    const principal = requireRole(request, 'admin', 'hr');
     const caseId = parseInput(z.object({ caseId: z.string().min(1).max(100) }), request.query, 'query').caseId;
+    await access.requireCase(principal, caseId);
     return { notices: await Promise.all((await store.noticesOfCase(caseId)).map(view)) };
   });
 

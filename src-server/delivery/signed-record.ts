@@ -4,6 +4,7 @@ import type { SignedNoticeRecord } from '#shared/evidence/bundle-manifest';
 import { RenshiError } from '#shared/errors';
 import { verifySignature } from '#shared/signature/signed-document';
 import { requireRole } from '../auth/routes.ts';
+import { caseAccess } from '../cases/case-access.ts';
 import type { Database } from '../db/database.ts';
 import { parseInput } from '../http/errors.ts';
 import { noticeStore } from './notice-store.ts';
@@ -15,11 +16,13 @@ import { noticeStore } from './notice-store.ts';
  */
 export function registerSignedRecords(app: FastifyInstance, { db }: { db: Database }): void {
   const store = noticeStore(db);
+  const access = caseAccess(db);
   app.get<{ Params: { id: string } }>('/delivery/notices/:id/signed-record', async (request): Promise<SignedNoticeRecord> => {
-    requireRole(request, 'admin', 'hr');
+    const principal = requireRole(request, 'admin', 'hr');
     const { id } = parseInput(z.object({ id: z.string().min(1).max(100) }), request.params, 'notice id');
     const n = await store.notice(id);
     if (!n) throw new RenshiError('not-found', `no notice ${id}`);
+    await access.requireCase(principal, n.caseId);
     const verdict = n.signature ? (await verifySignature(n.document, n.signature, n.signatureImage)).status : null;
     return { noticeId: n.id, caseId: n.caseId, title: String(n.document.title ?? ''), document: n.document, documentHash: n.documentHash, signature: n.signature, signatureImage: n.signatureImage, signedAt: n.signedAt, verdict };
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EVIDENCE_FILE_MAX_BYTES, FileSha256 } from '#shared/evidence/evidence-file';
 import { RenshiError } from '#shared/errors';
 import { requireRole } from '../auth/routes.ts';
+import { caseAccess } from '../cases/case-access.ts';
 import type { Database } from '../db/database.ts';
 import { parseInput } from '../http/errors.ts';
 
@@ -53,8 +54,9 @@ export async function registerFiles(app: FastifyInstance, { db, clock = Date.now
     });
 
     scope.get<{ Params: { sha256: string } }>('/files/:sha256', async (request, reply) => {
-      requireRole(request, 'admin', 'hr');
+      const principal = requireRole(request, 'admin', 'hr');
       const { sha256 } = parseInput(Params, request.params, 'file name');
+      await caseAccess(db).requireFile(principal, sha256);
       const rows = await db.query<{ content: Uint8Array }>(`SELECT content FROM evidence_files WHERE sha256 = $1`, [sha256]);
       if (!rows[0]) throw new RenshiError('not-found', `no file ${sha256}`);
       return reply.header('content-type', 'application/octet-stream').header('cache-control', 'private, max-age=31536000, immutable').send(Buffer.from(rows[0].content));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
 import { CaseDoc } from '#shared/cases/case-doc';
@@ -97,5 +98,20 @@ describe('cases through the sync server (PGlite)', () => {
     const res = await wu.push('cases', [row(tampered, r.doc)]);
     expect(res.body.rejections).toEqual([expect.objectContaining({ id: 'c-secret', code: 'forbidden' })]);
     expect(res.body.conflicts).toEqual([]); // the stored case is not revealed either
+
+    // What hangs off the case outside the collection follows the same list: its evidence files and notices.
+    const bytes = new TextEncoder().encode('访谈记录（扫描件）');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const withFile = transition(r.doc, se, { type: 'add_evidence', evidence: { id: 'ev-scan', kind: 'interview', description: '访谈记录', document: { sha256, ref: 'interview.pdf' } } }, { now: T0 + 10, actor: { id: 'hr-li', roles: ['hr'] } });
+    if (!withFile.ok) throw new Error(JSON.stringify(withFile.reasons));
+    expect((await li.push('cases', [row(withFile.doc, r.doc)])).body.rejections).toEqual([]);
+    const upload = await fetch(`${server.url}/files/${sha256}`, { method: 'PUT', headers: { authorization: `Bearer ${li.token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(bytes) });
+    expect(upload.status).toBe(200);
+    const fetchAs = async (api: Api) => (await fetch(`${server.url}/files/${sha256}`, { headers: { authorization: `Bearer ${api.token}` } })).status;
+    expect(await fetchAs(li)).toBe(200);
+    expect(await fetchAs(wu)).toBe(403);
+    expect((await li.get('/delivery/notices?caseId=c-secret')).status).toBe(200);
+    expect((await wu.get('/delivery/notices?caseId=c-secret')).status).toBe(403);
+    expect((await wu.get('/delivery/notices?caseId=c-sync')).status).toBe(200);
   });
 });
