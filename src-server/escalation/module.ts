@@ -63,6 +63,7 @@ export async function registerEscalation(app: FastifyInstance, opts: EscalationM
       if (typeof anomalyId === 'string') await runner.applyReplies(anomalyId);
     },
   });
+  await runner.repository.backfillMirror(clock());
   escalationRoutes(app, { runner, notifier });
   opts.sync?.onPush('escalations', {
     inTransaction: async (tx, docs) => {

@@ -94,6 +94,22 @@ export function escalationRepository(db: Database) {
       });
     },
 
+    /**
+     * Writes the sync document of every chain that has none (chains stored before chains replicated), so
+     * terminals see them too. Run at start; cheap when nothing is missing.
+     */
+    async backfillMirror(now: number): Promise<number> {
+      return db.transaction(async (tx) => {
+        await sync.lockCollection(tx, 'escalations');
+        const rows = await tx.query<Row>(
+          `SELECT e.state, e.version, e.expected_at FROM escalations e
+            WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.collection = 'escalations' AND d.id = e.anomaly_id) ORDER BY e.anomaly_id`,
+        );
+        for (const r of rows) await mirror(tx, EscalationState.parse(r.state), Number(r.expected_at), now);
+        return rows.length;
+      });
+    },
+
     /** Escalations with a timer due or commands still to perform. */
     async needingWork(now: number): Promise<string[]> {
       const rows = await q.query<{ anomaly_id: string }>(

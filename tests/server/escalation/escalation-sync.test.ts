@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { escalationDoc, EscalationDoc } from '#shared/escalation/escalation-doc';
 import { startEscalation, transition, type EscalationEventInput, type EscalationState } from '#shared/escalation/missed-punch-escalation';
+import { escalationRepository } from '../../../src-server/escalation/repository.ts';
 import { ADMIN, Api, login, startTestServer } from '../support/backends.ts';
 import { row } from '../support/fixtures.ts';
 
@@ -107,6 +108,20 @@ describe('escalation chains through the sync server', () => {
     expect(docs.filter((d) => d.id === ANOMALY.id)).toEqual([]);
     const res = await otherSite.push('escalations', [row(escalationDoc(offlineRun(), T0, T0))]);
     expect(res.body.rejections).toMatchObject([{ code: 'forbidden' }]);
+  });
+
+  test('chains stored before chains replicated get their sync documents on the next start', async () => {
+    const old = startEscalation({ anomaly: { ...ANOMALY, id: 'anomaly|emp-8|2026-11-20', employeeId: 'emp-8', date: '2026-11-20' }, employeeChannels: ['sms'], emergencyChannels: [] });
+    await server.db.query(
+      `INSERT INTO escalations (anomaly_id, employee_id, site_id, date, expected_at, phase, state, next_due_at, pending_commands, version, created_at, updated_at)
+       VALUES ($1, 'emp-8', 's1', '2026-11-20', $2, $3, $4, NULL, 0, 1, $2, $2)`,
+      [old.anomalyId, T0, old.phase, JSON.stringify(old)],
+    );
+    const has = async () => ((await terminal.pull('escalations', 'limit=1000')).body.documents as EscalationDoc[]).some((d) => d.id === old.anomalyId);
+    expect(await has()).toBe(false);
+    expect(await escalationRepository(server.db).backfillMirror(Date.now())).toBe(1);
+    expect(await has()).toBe(true);
+    expect(await escalationRepository(server.db).backfillMirror(Date.now())).toBe(0);
   });
 
   test('a document that is not a valid chain is refused with the reason', async () => {
