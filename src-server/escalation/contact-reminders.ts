@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireRole } from '../auth/routes.ts';
-import type { Database } from '../db/database.ts';
-import type { Notifier } from '../notifications/notifier.ts';
-import { confirmationLinkKey, sendConfirmationMessage } from './contact-confirmation.ts';
+import { confirmationLinkKey, sendConfirmationMessage, type ContactConfirmationOptions } from './contact-confirmation.ts';
 import { employeeChannels } from './messages.ts';
 import { syncedRecords } from './synced-records.ts';
 
@@ -38,13 +36,7 @@ export function reminderConfigFromEnv(env: Record<string, string | undefined>): 
   return parsed.data;
 }
 
-export type ContactRemindersOptions = {
-  db: Database;
-  notifier: Notifier;
-  secret: Buffer;
-  publicUrl: () => string;
-  linkTtlMs: number;
-  clock: () => number;
+export type ContactRemindersOptions = ContactConfirmationOptions & {
   /** How often the reminder pass runs on its own; 0 = only `POST /escalation/contact-confirmations/remind`. */
   intervalMs: number;
   /** Default: from the environment (reminderConfigFromEnv). */
