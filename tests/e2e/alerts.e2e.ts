@@ -1,17 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { shiftDayAt } from '#shared/attendance/shift-day';
-import { calendarFrom, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
 import { Employee } from '#shared/schemas/employee';
+import { shiftStartedHalfAnHourAgo, startEscalationWorld, type EscalationWorld, type Session } from './escalation-world.ts';
 import { Site } from '#shared/schemas/org';
-import { Shift } from '#shared/schemas/attendance-setup';
-import { localDateTimeOf } from '#shared/time';
-import { startWebApp } from '../../src-main/host/web-app.ts';
-import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
-import { launchChromium, newAppPage } from './browser.ts';
 
 // Story 1 from the operator's side, in real Chromium against the web host and its embedded sync server:
 // an employee who never punches and cannot be reached becomes an HR alert (shown in the page as a
@@ -23,81 +14,26 @@ import { launchChromium, newAppPage } from './browser.ts';
 // escalation runner reads) is moved forward past the window instead of waiting; the chain itself runs
 // unchanged through POST /escalation/tick.
 
-const SHOTS = join('test-results', 'screenshots');
-const tmp = mkdtempSync(join(tmpdir(), 'renshi-e2e-alerts-'));
-const realNow = Date.now.bind(Date);
-let offsetMs = 0;
-let host: { url: string; close: () => Promise<void> };
-let browser: Browser;
+let w: EscalationWorld;
 let page: Page;
-let peers: HttpPeers;
+let host: EscalationWorld['host'];
+let peers: EscalationWorld['peers'];
 
 const SITE_ID = 'site-e2e-alerts';
 const EMPLOYEE_ID = 'emp-e2e-xiaoli';
+const SHIFT_ID = 'shift-e2e-alerts';
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  process.env.RENSHI_ESCALATION_INTERVAL_MS = '0'; // ticks come from the test only
-  // A local SMS gateway, so messages and their links can be followed.
-  peers = await startHttpPeers();
-  process.env.RENSHI_SMS_URL = `${peers.url}/sms/send`;
-  process.env.RENSHI_SMS_AUTH_HEADER = `${SMS_AUTH.name}: ${SMS_AUTH.value}`;
-  Date.now = () => realNow() + offsetMs;
-  host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 20 });
-  browser = await launchChromium();
-  page = await newAppPage(browser, { timeoutMs: 10_000 });
+  w = await startEscalationWorld('alerts');
+  ({ page, host, peers } = w);
 });
+afterAll(async () => w?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await peers?.close();
-  Date.now = realNow;
-  for (const name of ['RENSHI_ESCALATION_INTERVAL_MS', 'RENSHI_SMS_URL', 'RENSHI_SMS_AUTH_HEADER']) delete process.env[name];
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-// A short pause lets modals and toasts finish their transitions before the picture.
-const shot = async (name: string, fullPage = false) => {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-};
-const byTest = (id: string) => page.getByTestId(id);
-
-async function bridge<T>(name: string, input: object = {}): Promise<T> {
-  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
-  const body = (await res.json()) as { ok: boolean; data: T };
-  expect(body.ok).toBe(true);
-  return body.data;
-}
-
-/** A shift that started 30 minutes ago on a working day, so the anomaly rule fires now. */
-function shiftStartedHalfAnHourAgo() {
-  const dir = new URL('../../resources/holidays/', import.meta.url);
-  const years = readdirSync(dir)
-    .filter((n) => /^cn-\d{4}\.json$/.test(n))
-    .map((n) => HolidayYear.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8'))));
-  const calendar = calendarFrom(years, []);
-  // On a public holiday the rule rightly stays quiet: move the clock to the next working day first.
-  for (let days = 0; days < 14; days++) {
-    const now = realNow() + days * 86_400_000;
-    const hhmm = (at: number) => localDateTimeOf(at).slice(11, 16);
-    const shift = Shift.parse({ id: 'shift-e2e-alerts', kind: 'shift', name: '测试班', siteId: SITE_ID, start: hhmm(now - 30 * 60_000), end: hhmm(now + 7 * 3_600_000), graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6, 7], updatedAt: now });
-    if (isWorkingDay(dayKind(calendar, shiftDayAt(shift, now).date, shift))) return { shift, offsetMs: days * 86_400_000 };
-  }
-  throw new Error('no working day in the next two weeks');
-}
-
-async function push(session: { serverUrl: string; token: string }, collection: string, docs: object[]) {
-  const res = await fetch(`${session.serverUrl}/sync/${collection}/push`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', 'x-renshi-protocol': '1' },
-    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }))),
-  });
-  const body = (await res.json()) as { rejections: unknown[]; conflicts: unknown[] };
-  expect(res.status).toBe(200);
-  expect(body.rejections).toEqual([]);
-}
+const byTest = (id: string) => w.byTest(id);
+const shot = (file: string, fullPage = false) => w.shot(file, fullPage);
+const bridge = <T>(call: string, input: object = {}) => w.bridge<T>(call, input);
+const push = (session: Session, collection: string, docs: object[]) => w.push(session, collection, docs);
+const tick = (session: Session) => w.tick(session);
 
 /** The link in the last SMS to `phone`, pointed at the embedded server (its public URL is not configured here). */
 function smsLink(phone: string, path: 'reply' | 'confirm-contacts', serverUrl: string): string {
@@ -107,12 +43,6 @@ function smsLink(phone: string, path: 'reply' | 'confirm-contacts', serverUrl: s
   return serverUrl + m[1]!;
 }
 
-async function tick(session: { serverUrl: string; token: string }) {
-  const res = await fetch(`${session.serverUrl}/escalation/tick`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { started: string[]; processed: string[]; failed: unknown[] };
-}
-
 it('an unreachable employee becomes an HR alert and a lost-contact case that HR works to the dismissal preconditions', async () => {
   // Offline state first is not reachable here (embedded mode signs in by itself); the page boots and syncs.
   await page.goto(host.url);
@@ -120,8 +50,8 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   const session = await bridge<{ serverUrl: string; token: string; principal: { role: string } }>('syncSession');
   expect(session.principal.role).toBe('admin');
 
-  const { shift, offsetMs: toWorkingDay } = shiftStartedHalfAnHourAgo();
-  offsetMs = toWorkingDay;
+  const { shift, offsetMs: toWorkingDay } = shiftStartedHalfAnHourAgo(SHIFT_ID, SITE_ID, w.realNow);
+  w.setOffset(toWorkingDay);
   const now = Date.now();
   await push(session, 'org', [Site.parse({ id: SITE_ID, kind: 'site', name: '东莞三厂', code: 'DG3', escalationWindowMinutes: 5, updatedAt: now })]);
   await push(session, 'settings', [shift]);
@@ -147,10 +77,10 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   expect(anomalyId).toBeDefined();
   expect(peers.state.sms.filter((m) => m.to === '13800139001')).toHaveLength(1);
   // The window passes without a reply: the emergency contact is told; another window: HR and a case.
-  offsetMs += 6 * 60_000;
+  w.advance(6 * 60_000);
   expect((await tick(session)).processed).toContain(anomalyId);
   expect(peers.state.sms.filter((m) => m.to === '13900139001')).toHaveLength(1);
-  offsetMs += 6 * 60_000;
+  w.advance(6 * 60_000);
   const third = await tick(session);
   expect(third.failed).toEqual([]);
   expect(third.processed).toContain(anomalyId);

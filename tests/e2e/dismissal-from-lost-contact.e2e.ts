@@ -1,17 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { shiftDayAt } from '#shared/attendance/shift-day';
-import { calendarFrom, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
-import { Shift } from '#shared/schemas/attendance-setup';
 import { Employee } from '#shared/schemas/employee';
 import { Site } from '#shared/schemas/org';
-import { localDateTimeOf } from '#shared/time';
-import { startWebApp } from '../../src-main/host/web-app.ts';
-import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
-import { launchChromium, newAppPage } from './browser.ts';
+import { shiftStartedHalfAnHourAgo, startEscalationWorld, type EscalationWorld, type Session } from './escalation-world.ts';
 
 // Stories 1 and 2 joined up in real Chromium: an employee who never punches and cannot be reached becomes a
 // live lost-contact case on the embedded sync server (its chain run by POST /escalation/tick with this
@@ -21,86 +12,29 @@ import { launchChromium, newAppPage } from './browser.ts';
 // case that shows the lost-contact case it came from with the attempt and the reason as its evidence.
 // Written against what the operator sees (test ids, labels), not how the screens load their data.
 
-const SHOTS = join('test-results', 'screenshots');
-const tmp = mkdtempSync(join(tmpdir(), 'renshi-e2e-dismissal-'));
-const realNow = Date.now.bind(Date);
-let offsetMs = 0;
-let host: { url: string; close: () => Promise<void> };
-let browser: Browser;
+let w: EscalationWorld;
 let page: Page;
-let peers: HttpPeers;
+let host: EscalationWorld['host'];
+let peers: EscalationWorld['peers'];
 
 const SITE_ID = 'site-e2e-dismissal';
 const EMPLOYEE_ID = 'emp-e2e-wangdali';
+const SHIFT_ID = 'shift-e2e-dismissal';
 const NAME = '王大力';
 const ATTEMPT_NOTE = '哥哥说他上周回了老家，电话一直关机';
 const REASON = '家属确认其已回老家另找工作，不再返岗';
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  process.env.RENSHI_ESCALATION_INTERVAL_MS = '0'; // ticks come from the test only
-  peers = await startHttpPeers();
-  process.env.RENSHI_SMS_URL = `${peers.url}/sms/send`;
-  process.env.RENSHI_SMS_AUTH_HEADER = `${SMS_AUTH.name}: ${SMS_AUTH.value}`;
-  Date.now = () => realNow() + offsetMs;
-  host = await startWebApp({ port: 0, dataDir: join(tmp, 'data'), demoData: true, demoEmployees: 20 });
-  browser = await launchChromium();
-  page = await newAppPage(browser, { timeoutMs: 10_000 });
+  w = await startEscalationWorld('dismissal');
+  ({ page, host, peers } = w);
 });
+afterAll(async () => w?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await peers?.close();
-  Date.now = realNow;
-  for (const name of ['RENSHI_ESCALATION_INTERVAL_MS', 'RENSHI_SMS_URL', 'RENSHI_SMS_AUTH_HEADER']) delete process.env[name];
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const shot = async (name: string, fullPage = false) => {
-  await page.waitForTimeout(400); // modals and toasts finish their transitions
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-};
-const byTest = (id: string) => page.getByTestId(id);
-
-async function bridge<T>(name: string, input: object = {}): Promise<T> {
-  const res = await fetch(`${host.url}/bridge/${name}`, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
-  const body = (await res.json()) as { ok: boolean; data: T };
-  expect(body.ok).toBe(true);
-  return body.data;
-}
-
-/** A shift that started 30 minutes ago on a working day (the clock moves to the next one if today is a holiday). */
-function shiftStartedHalfAnHourAgo() {
-  const dir = new URL('../../resources/holidays/', import.meta.url);
-  const years = readdirSync(dir)
-    .filter((n) => /^cn-\d{4}\.json$/.test(n))
-    .map((n) => HolidayYear.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8'))));
-  const calendar = calendarFrom(years, []);
-  for (let days = 0; days < 14; days++) {
-    const now = realNow() + days * 86_400_000;
-    const hhmm = (at: number) => localDateTimeOf(at).slice(11, 16);
-    const shift = Shift.parse({ id: 'shift-e2e-dismissal', kind: 'shift', name: '测试班', siteId: SITE_ID, start: hhmm(now - 30 * 60_000), end: hhmm(now + 7 * 3_600_000), graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6, 7], updatedAt: now });
-    if (isWorkingDay(dayKind(calendar, shiftDayAt(shift, now).date, shift))) return { shift, offsetMs: days * 86_400_000 };
-  }
-  throw new Error('no working day in the next two weeks');
-}
-
-async function push(session: { serverUrl: string; token: string }, collection: string, docs: object[]) {
-  const res = await fetch(`${session.serverUrl}/sync/${collection}/push`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', 'x-renshi-protocol': '1' },
-    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }))),
-  });
-  expect(res.status).toBe(200);
-  expect(((await res.json()) as { rejections: unknown[] }).rejections).toEqual([]);
-}
-
-async function tick(session: { serverUrl: string; token: string }) {
-  const res = await fetch(`${session.serverUrl}/escalation/tick`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { started: string[]; processed: string[]; failed: unknown[] };
-}
+const byTest = (id: string) => w.byTest(id);
+const shot = (file: string, fullPage = false) => w.shot(file, fullPage);
+const bridge = <T>(call: string, input: object = {}) => w.bridge<T>(call, input);
+const push = (session: Session, collection: string, docs: object[]) => w.push(session, collection, docs);
+const tick = (session: Session) => w.tick(session);
 
 it('a 旷工 dismissal starts from a live lost-contact case only once a contact attempt and a known reason are recorded', async () => {
   await page.goto(host.url);
@@ -108,8 +42,8 @@ it('a 旷工 dismissal starts from a live lost-contact case only once a contact 
   const session = await bridge<{ serverUrl: string; token: string }>('syncSession');
 
   // The employee, a shift that started half an hour ago and a 5-minute escalation window.
-  const { shift, offsetMs: toWorkingDay } = shiftStartedHalfAnHourAgo();
-  offsetMs = toWorkingDay;
+  const { shift, offsetMs: toWorkingDay } = shiftStartedHalfAnHourAgo(SHIFT_ID, SITE_ID, w.realNow);
+  w.setOffset(toWorkingDay);
   const now = Date.now();
   await push(session, 'org', [Site.parse({ id: SITE_ID, kind: 'site', name: '惠州二厂', code: 'HZ2', escalationWindowMinutes: 5, updatedAt: now })]);
   await push(session, 'settings', [shift]);
@@ -133,9 +67,9 @@ it('a 旷工 dismissal starts from a live lost-contact case only once a contact 
   const first = await tick(session);
   const anomalyId = first.started.find((id) => id.includes(EMPLOYEE_ID));
   expect(anomalyId).toBeDefined();
-  offsetMs += 6 * 60_000;
+  w.advance(6 * 60_000);
   expect((await tick(session)).processed).toContain(anomalyId);
-  offsetMs += 6 * 60_000;
+  w.advance(6 * 60_000);
   const third = await tick(session);
   expect(third.failed).toEqual([]);
   expect(third.processed).toContain(anomalyId);
