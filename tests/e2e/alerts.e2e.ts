@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Employee } from '#shared/schemas/employee';
-import { shiftStartedHalfAnHourAgo, startEscalationWorld, type EscalationWorld, type Session } from './escalation-world.ts';
 import { Site } from '#shared/schemas/org';
+import { shiftStartedHalfAnHourAgo, startEscalationWorld, type EscalationWorld, type Session } from './escalation-world.ts';
 
 // Story 1 from the operator's side, in real Chromium against the web host and its embedded sync server:
 // an employee who never punches and cannot be reached becomes an HR alert (shown in the page as a
