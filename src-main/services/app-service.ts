@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type AppInfo, TerminalSettings } from '#shared/ipc/contract';
 import { newReplicaId, persistentValue, readJsonFile, writeFileAtomic } from './files.ts';
@@ -25,7 +26,7 @@ export function createAppService(deps: AppServiceDeps) {
   const defaults = TerminalSettings.parse({});
   return {
     async appInfo(): Promise<AppInfo> {
-      return { version: deps.version, mode: deps.mode, platform: process.platform, dataDir: deps.dataDir, replicaId, demoData: deps.demoData, demoEmployees: deps.demoEmployees ?? 300 };
+      return { version: deps.version, mode: deps.mode, platform: process.platform, host: hostname().slice(0, 100), dataDir: deps.dataDir, replicaId, demoData: deps.demoData, demoEmployees: deps.demoEmployees ?? 300 };
     },
     async databaseSecret() {
       return { secret: await databaseSecret(deps.vault, deps.configuredSecret) };

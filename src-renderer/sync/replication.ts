@@ -3,7 +3,7 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import { Subject, type Observable } from 'rxjs';
 import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
 import {
-  ErrorBody, MuxStreamEvent, PullResponse, PushResponse, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
+  ErrorBody, MuxStreamEvent, PullResponse, PushResponse, REPLICA_HEADER, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION,
   type SyncCheckpoint, type WireDocument,
 } from '#shared/sync/protocol';
 import { replicationIdentifier } from './account-switch.ts';
@@ -39,6 +39,8 @@ export type StartReplicationOptions = {
   batchSize?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** This terminal's name, sent with every request so conflict items say which computer's edit lost. */
+  replicaLabel?: string;
   /** Default true. A non-live replication stops once in sync; `stop()` waits for that. */
   live?: boolean;
   now?: () => number;
@@ -97,6 +99,7 @@ export function startReplication(opts: StartReplicationOptions): ReplicationHand
   const headers = (): Record<string, string> => ({
     authorization: `Bearer ${typeof opts.token === 'function' ? opts.token() : opts.token}`,
     [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
+    ...(opts.replicaLabel ? { [REPLICA_HEADER]: encodeURIComponent(opts.replicaLabel) } : {}),
   });
 
   async function request(collection: CollectionName, path: string, init: RequestInit = {}): Promise<unknown> {

@@ -15,8 +15,13 @@ const Ctx = createContext<SyncState>({ session: null, status: null, restart: () 
  * Starts replication with whatever server the main process says this terminal uses, and restarts it when
  * the operator signs in elsewhere. Without a session the app simply keeps working locally.
  */
+/** How this terminal names itself to the server: the computer's name and the start of its replica id. */
+function replicaLabel(info: { host: string; replicaId: string }): string {
+  return `${info.host || 'terminal'} · ${info.replicaId.slice(0, 8)}`;
+}
+
 export function SyncProvider({ children }: { children: ReactNode }) {
-  const { api, db } = useRenshi();
+  const { api, db, info } = useRenshi();
   const [session, setSession] = useState<SyncSession | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -50,7 +55,7 @@ export function SyncProvider({ children }: { children: ReactNode }) {
         }
         const access = (s.principal?.access ?? {}) as Partial<Record<CollectionName, { read: boolean; write: boolean }>>;
         try {
-          handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access, principalKey: s.principal ? principalKey(s.principal) : undefined });
+          handle = startReplication({ db, serverUrl: s.serverUrl, token: s.token, access, principalKey: s.principal ? principalKey(s.principal) : undefined, replicaLabel: replicaLabel(info) });
         } catch (err) {
           // Signed in but replication could not start: say so, instead of passing for "local only".
           setStatus(null);

@@ -15,7 +15,7 @@ export function registerCors(app: FastifyInstance): void {
     if (request.method === 'OPTIONS') {
       reply
         .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-        .header('access-control-allow-headers', 'authorization, content-type, x-renshi-protocol, last-event-id')
+        .header('access-control-allow-headers', 'authorization, content-type, x-renshi-protocol, x-renshi-replica, last-event-id')
         .header('access-control-max-age', '600')
         .code(204)
         .send();

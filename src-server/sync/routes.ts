@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { COLLECTION_NAMES, type CollectionName } from '#shared/collections';
 import { RenshiError } from '#shared/errors';
-import { PullQuery, PushRequest, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type MuxStreamEvent, type StreamEvent } from '#shared/sync/protocol';
+import { PullQuery, PushRequest, REPLICA_HEADER, replicaLabelOf, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type MuxStreamEvent, type StreamEvent } from '#shared/sync/protocol';
 import { principalOf } from '../auth/routes.ts';
 import { parseInput } from '../http/errors.ts';
 import type { SyncService } from './service.ts';
@@ -49,7 +49,7 @@ export function syncRoutes(app: FastifyInstance, sync: SyncService, streamOption
     scope.post('/sync/:collection/push', async (request) => {
       const collection = collectionOf(request);
       const rows = parseInput(PushRequest, request.body, 'push body');
-      return sync.push({ principal: principalOf(request), collection, rows });
+      return sync.push({ principal: principalOf(request), collection, rows, replica: replicaLabelOf(request.headers[REPLICA_HEADER]) });
     });
 
     scope.get('/sync/pull-stream', async (request, reply) => {

@@ -84,7 +84,7 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
       return `{"documents":[${docs.join(',')}],"checkpoint":${JSON.stringify(last ?? checkpoint)}}`;
     },
 
-    async push({ principal, collection, rows }: { principal: Principal; collection: CollectionName; rows: PushRequest }): Promise<PushResponse> {
+    async push({ principal, collection, rows, replica = null }: { principal: Principal; collection: CollectionName; rows: PushRequest; replica?: string | null }): Promise<PushResponse> {
       requireAccess(principal, collection, 'write');
       const spec = COLLECTIONS[collection];
       const masked = isMasked(principal, collection);
@@ -165,7 +165,7 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
               if (decision.recordLosingVersion) {
                 items.push({
                   id: randomUUID(), collection, docId: incoming.id, serverState: stored!.doc, losingState: full as WireDocument,
-                  reportedBy: `${principal.kind}:${principal.name}`, createdAt: at, status: 'open', resolution: null, resolvedBy: null, resolvedAt: null,
+                  reportedBy: `${principal.kind}:${principal.name}${replica ? ` @ ${replica}` : ''}`, createdAt: at, status: 'open', resolution: null, resolvedBy: null, resolvedAt: null,
                 });
               }
               break;

@@ -17,6 +17,8 @@ export const AppInfo = z.object({
   dataDir: z.string(),
   /** Stable id of this terminal's local database; names its audit chain. */
   replicaId: z.string().min(1).max(64),
+  /** The computer's name, shown to HR next to the account in conflict items. */
+  host: z.string().max(100).default(''),
   /** Seed a demo factory into an empty local database. */
   demoData: z.boolean(),
   /** Size of the demo company (employees) when demoData is on. */

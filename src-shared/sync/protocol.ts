@@ -14,6 +14,20 @@ import { RENSHI_ERROR_CODES } from '../errors.ts';
 export const SYNC_PROTOCOL_VERSION = 1;
 /** Every /sync request carries this header; the server answers 426 when its version differs. */
 export const SYNC_PROTOCOL_HEADER = 'x-renshi-protocol';
+/** Which terminal a push comes from (URI-encoded, informational): conflict items name it next to the
+ *  account, so HR can tell which computer's edit lost when one account works on several. */
+export const REPLICA_HEADER = 'x-renshi-replica';
+
+/** The terminal label a request carries, or null when absent or unusable (never trusted for access). */
+export function replicaLabelOf(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string' || !header || header.length > 300) return null;
+  try {
+    const label = decodeURIComponent(header).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+    return label ? label.slice(0, 100) : null;
+  } catch {
+    return null;
+  }
+}
 
 export const MAX_PULL_LIMIT = 5_000;
 export const MAX_PUSH_ROWS = 5_000;

@@ -143,6 +143,9 @@ it('two terminals converge through the sync server, and a concurrent offline edi
   await byTest(a, 'sync-conflicts').click();
   await poll(() => byTest(a, 'conflict-row').count()).toBe(1);
   expect(await byTest(a, 'conflict-row').textContent()).toContain('职位');
+  // The item names the computer whose edit lost, not only the account (both terminals use the same one here).
+  const infoB = (await (await fetch(`${hostB.url}/bridge/appInfo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { data: { replicaId: string } };
+  expect(await byTest(a, 'conflict-row').textContent()).toContain(infoB.data.replicaId.slice(0, 8));
   await shot(a, '06-conflicts-list');
   await byTest(a, 'conflict-row').click();
   await poll(() => byTest(a, 'conflict-diff').isVisible()).toBe(true);

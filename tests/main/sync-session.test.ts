@@ -61,6 +61,7 @@ test('the server answers CORS preflights from a terminal page without a token', 
   expect(res.status).toBe(204);
   expect(res.headers.get('access-control-allow-origin')).toBe(host.url);
   expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
+  expect(res.headers.get('access-control-allow-headers')).toContain('x-renshi-replica');
   const unauthenticated = await fetch(`${serverUrl}/sync/employees/pull`, { headers: { origin: host.url } });
   expect(unauthenticated.status).toBe(401);
 });

@@ -187,12 +187,13 @@ describe.each(backends)('sync server on %s', (backend) => {
     const hr = await userApi(admin, { username: `hr-${backend}`, role: 'hr' });
     const first = await admin.push('employees', [row({ ...base, name: '甲改', updatedAt: 2 }, base)]);
     expect(first.body.conflicts).toEqual([]);
-    const second = await hr.push('employees', [row({ ...base, name: '乙改', updatedAt: 3 }, base)]);
+    // The losing push names its computer (URI-encoded header): the conflict item says which one.
+    const second = await hr.call('POST', '/sync/employees/push', [row({ ...base, name: '乙改', updatedAt: 3 }, base)], { 'x-renshi-replica': encodeURIComponent('前台电脑 · 1a2b3c4d') });
     expect(second.body.conflicts).toEqual([expect.objectContaining({ id: 'c1', name: '甲改' })]);
 
     const open = (await hr.get('/conflicts?status=open&collection=employees')).body.filter((c: { docId: string }) => c.docId === 'c1');
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ serverState: { name: '甲改' }, losingState: { name: '乙改' }, reportedBy: `user:hr-${backend}` });
+    expect(open[0]).toMatchObject({ serverState: { name: '甲改' }, losingState: { name: '乙改' }, reportedBy: `user:hr-${backend} @ 前台电脑 · 1a2b3c4d` });
 
     const resolved = await hr.post(`/conflicts/${open[0].id}/resolve`, { resolution: 'take-losing' });
     expect(resolved.status).toBe(200);
