@@ -16,9 +16,20 @@ import { syncRepository } from './sync/repository.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { syncService } from './sync/service.ts';
 
+/**
+ * Whose X-Forwarded-For to believe for the client address (login throttling): unset = nobody (clients
+ * connect directly); "true" = any proxy; otherwise a comma-separated list of proxy addresses or CIDRs.
+ */
+export function trustProxyFrom(value: string | undefined): boolean | string {
+  const v = value?.trim() ?? '';
+  if (!v || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  return v;
+}
+
 /** Wires the server's modules onto one Fastify instance. The caller owns the database. */
 export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: Database; logger?: boolean; streamHeartbeatMs?: number }): Promise<{ app: FastifyInstance; auth: AuthService; feed: ChangeFeed }> {
-  const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true, trustProxy: trustProxyFrom(process.env.RENSHI_TRUST_PROXY) });
   const repo = syncRepository();
   const feed = new ChangeFeed(db, repo, feedChannelOf(db));
   await feed.start();

@@ -56,6 +56,14 @@ export function authRepository(db: Queryable) {
       await db.query(`DELETE FROM login_failures WHERE at < $1`, [forgetBefore]);
       await db.query(`INSERT INTO login_failures (username, at) VALUES ($1, $2)`, [username, at]);
     },
+    async recentAddressFailures(address: string, since: number): Promise<number> {
+      const rows = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM login_failures_by_address WHERE address = $1 AND at > $2`, [address, since]);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async recordAddressFailure(address: string, at: number, forgetBefore: number): Promise<void> {
+      await db.query(`DELETE FROM login_failures_by_address WHERE at < $1`, [forgetBefore]);
+      await db.query(`INSERT INTO login_failures_by_address (address, at) VALUES ($1, $2)`, [address, at]);
+    },
     async clearFailures(username: string): Promise<void> {
       await db.query(`DELETE FROM login_failures WHERE username = $1`, [username]);
     },

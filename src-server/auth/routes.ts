@@ -38,7 +38,7 @@ export function requireRole(request: FastifyRequest, ...roles: Principal['role']
 export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   app.post('/auth/login', { config: { public: true } }, async (request) => {
     const input = parseInput(LoginRequest, request.body, 'login');
-    return auth.login({ ...input, now: Date.now() });
+    return auth.login({ ...input, now: Date.now(), address: request.ip });
   });
   app.post('/auth/logout', async (request) => {
     await auth.logout(bearerToken(request)!);

@@ -11,6 +11,9 @@ const USER_SESSION_MS = 36 * 60 * 60 * 1000;
 /** Password guessing: after this many failures within the window, the username is refused until it passes. */
 const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Password spraying: failures from one client address, whatever the usernames, within the same window.
+ *  High enough for a factory office behind one NAT address, low enough to stop trying names wholesale. */
+const MAX_ADDRESS_FAILURES = 50;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
@@ -24,7 +27,11 @@ const userInfo = (u: UserRow): UserInfo => ({ id: u.id, username: u.username, ro
 export function authService({ db }: { db: Queryable }) {
   const repo = authRepository(db);
   return {
-    async login({ username, password, now }: { username: string; password: string; now: number }): Promise<LoginResponse> {
+    /** `address`: the client's address as the server sees it (null: not known, e.g. called in-process). */
+    async login({ username, password, now, address = null }: { username: string; password: string; now: number; address?: string | null }): Promise<LoginResponse> {
+      if (address !== null && (await repo.recentAddressFailures(address, now - FAILURE_WINDOW_MS)) >= MAX_ADDRESS_FAILURES) {
+        throw new RenshiError('rate-limited', 'too many failed logins from this address; try again in 15 minutes');
+      }
       if ((await repo.recentFailures(username, now - FAILURE_WINDOW_MS)) >= MAX_FAILURES) {
         throw new RenshiError('rate-limited', 'too many failed logins for this user; try again in 15 minutes');
       }
@@ -32,6 +39,7 @@ export function authService({ db }: { db: Queryable }) {
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) {
         await repo.recordFailure(username, now, now - FAILURE_WINDOW_MS);
+        if (address !== null) await repo.recordAddressFailure(address, now, now - FAILURE_WINDOW_MS);
         throw new RenshiError('unauthorized', 'wrong username or password');
       }
       await repo.clearFailures(username);

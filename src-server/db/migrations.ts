@@ -97,6 +97,16 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX login_failures_by_user ON login_failures (username, at);
     `,
   },
+  {
+    version: 4,
+    name: 'login failures per address',
+    sql: `
+      -- Failed logins per client address (password spraying across many usernames). Kept apart from the
+      -- per-username rows: a successful login clears those, never these.
+      CREATE TABLE login_failures_by_address (address text NOT NULL, at bigint NOT NULL);
+      CREATE INDEX login_failures_by_address_at ON login_failures_by_address (address, at);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {
