@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseDoc, type EvidenceItem } from '../cases/case-doc.ts';
 import { CaseTemplate } from '../cases/case-template.ts';
+import { EscalationDoc } from '../escalation/escalation-doc.ts';
 import type { AuditEvent } from '../schemas/audit.ts';
 import { Punch } from '../schemas/punch.ts';
 import {
@@ -43,6 +44,9 @@ export const EvidenceBundleInput = z.object({
   auditRuns: z.array(AuditRun).default([]),
   /** Raw punches where the case rests on attendance (absenteeism, lost contact). */
   punches: z.array(Punch).default([]),
+  /** The missed-punch chains behind a lost-contact case (and a dismissal started from one): every message,
+   *  reply, contact attempt and reason, as the chain recorded them. */
+  escalations: z.array(EscalationDoc).default([]),
   exportedBy: z.string().trim().min(1).max(100),
   exportedAt: z.number().int().nonnegative(),
 });
@@ -61,6 +65,7 @@ const RECORD_FILES: { kind: RecordFileKind; path: string; description: string; p
   { kind: 'signatures', path: 'records/signatures.json', description: '电子签名记录 / e-signature records', pick: (i) => i.signatures },
   { kind: 'audit', path: 'records/audit-events.json', description: '审计事件链 / audit event chains', pick: (i) => i.auditRuns },
   { kind: 'punches', path: 'records/punches.json', description: '原始打卡记录 / raw punches', pick: (i) => i.punches },
+  { kind: 'escalations', path: 'records/escalations.json', description: '缺卡预警与联系记录 / missed-punch escalation chains', pick: (i) => i.escalations },
 ];
 
 /** The JSON record files of a bundle, each record with its own SHA-256. Pretty-printed for people reading

@@ -25,7 +25,7 @@ export const REPORT_PATH = 'report.pdf';
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 as 64 lower-case hex digits');
 
 /** What each record file holds; the verifier knows how to check each kind. */
-export const RecordFileKind = z.enum(['case', 'template', 'evidence', 'deliveries', 'signatures', 'audit', 'punches']);
+export const RecordFileKind = z.enum(['case', 'template', 'evidence', 'deliveries', 'signatures', 'audit', 'punches', 'escalations']);
 export type RecordFileKind = z.infer<typeof RecordFileKind>;
 
 export const ManifestFile = z.object({

@@ -3,6 +3,7 @@ import type { CaseTemplate } from '#shared/cases/case-template';
 import { auditRunsForCase } from '#shared/evidence/bundle-contents';
 import type { BundledSignature } from '#shared/evidence/bundle-manifest';
 import type { RenshiApi } from '#shared/ipc/contract';
+import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import { AuditEvent } from '#shared/schemas/audit';
 import { Punch } from '#shared/schemas/punch';
 import type { WriteContext } from '../../db/records.ts';
@@ -36,7 +37,14 @@ export async function exportEvidenceBundle(
     const r = await delivery.signedRecord(n.id);
     if (r.signature) signatures.push({ title: r.title, noticeId: r.noticeId, document: r.document, record: r.signature, signatureImage: r.signatureImage });
   }
-  const docIds = new Set([caseDoc.id, caseDoc.originCaseId, ...deliveries.map((d) => d.id)].filter((x): x is string => !!x));
+  // The missed-punch chain a lost-contact case (or a dismissal started from one) rests on, with HR's audited
+  // actions on it.
+  const caseIds = new Set([caseDoc.id, caseDoc.originCaseId].filter((x): x is string => !!x));
+  const escalations = (await db.escalations.find({ selector: { employeeId: caseDoc.subjectEmployeeId } }).exec())
+    .map((d) => EscalationDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>)))
+    .filter((e) => e.case !== null && caseIds.has(e.case.id))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const docIds = new Set([caseDoc.id, caseDoc.originCaseId, ...deliveries.map((d) => d.id), ...escalations.map((e) => e.id)].filter((x): x is string => !!x));
 
   // Every event of the replicas that touched the case; auditRunsForCase cuts each to the case's span.
   const touching = await db.audit.find({ selector: { docId: { $in: [...docIds] } } }).exec();
@@ -59,6 +67,7 @@ export async function exportEvidenceBundle(
     deliveries,
     signatures,
     punches,
+    escalations,
     auditRuns: auditRunsForCase(events, docIds),
     exportedBy: actor,
     exportedAt: Date.now(),

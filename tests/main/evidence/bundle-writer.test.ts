@@ -56,7 +56,7 @@ describe('writeEvidenceBundle', () => {
     const files = readBundleZip(bundle.bytes);
     const union = `attachments/${[...fixture.files.keys()][0]}-file.txt`;
     expect([...files.keys()].sort()).toEqual([
-      union, 'manifest.json', 'records/audit-events.json', 'records/case.json', 'records/deliveries.json', 'records/evidence.json',
+      union, 'manifest.json', 'records/audit-events.json', 'records/case.json', 'records/deliveries.json', 'records/escalations.json', 'records/evidence.json',
       'records/punches.json', 'records/signatures.json', 'records/template.json', 'report.pdf', 'signatures/sig-li-handbook.png',
     ]);
     expect(new TextDecoder().decode(files.get('report.pdf')!.slice(0, 5))).toBe('%PDF-');

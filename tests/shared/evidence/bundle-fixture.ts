@@ -6,6 +6,8 @@ import { openCase, transition, type CaseActor, type CaseEventInput } from '#shar
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { auditRunsForCase, type EvidenceBundleInputRaw } from '#shared/evidence/bundle-contents';
 import { sha256HexBytes } from '#shared/evidence/bundle-manifest';
+import { escalationDoc } from '#shared/escalation/escalation-doc';
+import { startEscalation, transition as escalationTransition, type EscalationEventInput } from '#shared/escalation/missed-punch-escalation';
 import type { AuditEvent } from '#shared/schemas/audit';
 import type { Punch } from '#shared/schemas/punch';
 import { signDocument } from '#shared/signature/signed-document';
@@ -149,6 +151,21 @@ export async function buildFixture(): Promise<BundleFixture> {
   const punch = (n: number, local: string): Punch => ({ id: `ZK01-1007-${n}`, deviceSerial: 'ZK01', pin: '1007', at: at(local), deviceLocalTime: local, verifyMode: 1, punchState: 0, source: 'device-pull', employeeId: 'emp-li', siteId: 'site-sz', receivedAt: at(local) + 60_000, updatedAt: at(local) + 60_000 });
   const punches = [punch(1, '2026-02-27 07:58:12'), punch(2, '2026-02-27 17:31:40')];
 
+  // The missed-punch chain behind the lost-contact case, as the escalation machine recorded it.
+  let chain = startEscalation({
+    anomaly: { id: 'anomaly|emp-li|2026-03-02', employeeId: 'emp-li', siteId: 'site-sz', date: '2026-03-02', detectedAt: at('2026-03-02 08:10'), escalationWindowMinutes: 120 },
+    employeeChannels: ['sms'],
+    emergencyChannels: ['sms'],
+  });
+  for (const [when, e] of [
+    ['2026-03-02 08:10', { type: 'timer' }],
+    ['2026-03-02 10:10', { type: 'timer' }],
+    ['2026-03-02 12:10', { type: 'timer' }],
+    ['2026-03-02 15:00', { type: 'record_contact_attempt', by: 'hr-wang', method: 'visit', reached: false, note: '上门，家属称外出' }],
+    ['2026-03-04 09:00', { type: 'record_known_reason', by: 'hr-wang', reason: '家属告知被困传销组织' }],
+  ] as [string, EscalationEventInput][]) chain = escalationTransition(chain, e, at(when)).state;
+  const escalations = [escalationDoc(chain, at('2026-03-02 08:00'), at('2026-03-04 09:00'))];
+
   const docIds = new Set([doc.id, lc.id]);
   const files = new Map([[await sha256HexBytes(UNION_REPLY), UNION_REPLY]]);
   return {
@@ -164,6 +181,7 @@ export async function buildFixture(): Promise<BundleFixture> {
       signatures: [{ title: '员工手册签收（2025版）', noticeId: 'n-handbook-li', document: handbookAck, record: signature, signatureImage: SIGNATURE_IMAGE }],
       auditRuns: auditRunsForCase(events, docIds),
       punches,
+      escalations,
       exportedBy: 'hr-wang',
       exportedAt: at('2026-03-08 10:00'),
     },

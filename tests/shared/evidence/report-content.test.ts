@@ -36,6 +36,19 @@ describe('report content', () => {
     expect(sectionOf(report, '时间线').table!.rows.filter((r) => r[2]!.includes('【审计标记】'))).toHaveLength(1);
   });
 
+  it("lays out the missed-punch chain behind the case: messages, the case, HR's attempts and the reason", async () => {
+    const chain = sectionOf(report, '缺卡预警与联系记录（2026-03-02）');
+    expect(chain.paragraphs.join('\n')).toContain('联系尝试 1 次；已知原因：家属告知被困传销组织');
+    const rows = chain.table!.rows;
+    expect(rows.map((r) => r[1])).toEqual(['发现异常', '发送消息', '发送消息', '开启失联案件', '提醒HR', '联系尝试', '已知原因']);
+    expect(rows[1]).toEqual(['2026-03-02 08:10:00', '发送消息', '发给员工本人（sms），消息编号 anomaly|emp-li|2026-03-02|employee|attempt1']);
+    expect(rows[5]![2]).toBe('hr-wang：上门，未联系上，上门，家属称外出');
+    const files = await buildRecordFiles(input);
+    const chainFile = JSON.parse(files.find((f) => f.path === 'records/escalations.json')!.text);
+    expect(chainFile.records).toHaveLength(1);
+    expect(chainFile.records[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('lists delivery receipts per channel with what each time means', () => {
     expect(sectionOf(report, '送达回执时间').table!.rows).toContainEqual(['dr-n1', 'ems', '送达（channels[1].deliveredAt）', '2026-03-06 10:00:00']);
     expect(sectionOf(report, '送达回执时间').table!.rows).toContainEqual(['dr-n2', 'in-app', '确认（channels[0].acknowledgedAt）', '2026-03-06 15:00:00']);
