@@ -39,8 +39,8 @@ export function createAppService(deps: AppServiceDeps) {
       writeFileAtomic(settingsPath, JSON.stringify(next, null, 2));
       return next;
     },
-    async notify(note: { title: string; body: string; siteId: string | null }) {
-      deps.emit('notification', { title: note.title, body: note.body });
+    async notify(note: { title: string; body: string; siteId: string | null; id?: string }) {
+      deps.emit('notification', { title: note.title, body: note.body, ...(note.id ? { id: note.id } : {}) });
       return { shown: await deps.notifier.show(note) };
     },
   };

@@ -62,7 +62,8 @@ export const appContract = {
   settingsGet: { input: Empty, output: TerminalSettings },
   settingsSet: { input: TerminalSettings.partial(), output: TerminalSettings },
   notify: {
-    input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null) }),
+    /** `id`: the same note shown twice (e.g. by the page itself and again by this call's echo) appears once. */
+    input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null), id: z.string().max(300).optional() }),
     output: z.object({ shown: z.boolean() }),
   },
   syncSession: { input: Empty, output: SyncSession },
@@ -101,7 +102,7 @@ export type BridgeOutput<K extends BridgeCall> = z.infer<BridgeContract[K]['outp
 
 /** Events main pushes to the UI. `on(name, cb)` returns an unsubscribe function. */
 export const bridgeEvents = {
-  notification: z.object({ title: z.string(), body: z.string() }),
+  notification: z.object({ title: z.string(), body: z.string(), id: z.string().optional() }),
   /** Punches pulled from a device, for the UI to store in the local database and acknowledge. */
   devicePunches: z.object({ batchId: z.string(), deviceId: z.string(), punches: z.array(Punch) }),
   ...devicesEvents,

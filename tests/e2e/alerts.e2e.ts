@@ -1,6 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { verifyBundle } from '#shared/evidence/verify-bundle';
 import { Employee } from '#shared/schemas/employee';
+import { readBundleZip } from '../../src-main/evidence/bundle-writer.ts';
 import { Site } from '#shared/schemas/org';
 import { shiftStartedHalfAnHourAgo, startEscalationWorld, type EscalationWorld, type Session } from './escalation-world.ts';
 
@@ -152,6 +155,18 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await expect.poll(() => byTest('dismissal-missing').count()).toBe(0);
   await shot('alerts-04-case-ready', true);
 
+  // The lost-contact case as evidence: one bundle with the chain (every message, reply, call and reason),
+  // HR's audited actions on it, and a manifest the verifier finds intact.
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), byTest('lc-export').click()]);
+  const files = readBundleZip(new Uint8Array(await readFile((await download.path())!)));
+  const verification = await verifyBundle(files);
+  expect(verification.ok, JSON.stringify(verification.checks.filter((c) => !c.ok))).toBe(true);
+  const chains = JSON.parse(new TextDecoder().decode(files.get('records/escalations.json'))) as { records: { record: { id: string; case: { contactAttempts: { note: string }[]; knownReason: { reason: string } } } }[] };
+  expect(chains.records.map((r) => r.record.id)).toEqual([anomalyId]);
+  expect(chains.records[0]!.record.case.knownReason.reason).toBe('家属告知其被困传销组织，已报警');
+  const audited = JSON.parse(new TextDecoder().decode(files.get('records/audit-events.json'))) as { records: { record: { events: { collectionName: string; docId: string }[] } }[] };
+  expect(audited.records.flatMap((r) => r.record.events).filter((e) => e.collectionName === 'escalations' && e.docId === anomalyId).length).toBeGreaterThanOrEqual(2);
+
   // The cases list and the review count it.
   await byTest('tab-cases').click();
   await expect.poll(() => byTest('case-row').filter({ hasText: '李小明' }).count()).toBe(1);
@@ -206,7 +221,8 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
     Employee.parse({ id: 'emp-e2e-wangwu', employeeNo: 'E9002', name: '王五', departmentId: 'dept-e2e', siteId: SITE_ID, hireDate: '2024-01-01', devicePin: '9002', phone: '13800139002', shiftId: shift.id, updatedAt: Date.now() }),
   ]);
   await page.evaluate(() => (location.hash = '#/employees'));
-  await expect.poll(() => page.getByText('王五').first().isVisible(), { timeout: 20_000 }).toBe(true);
+  // The exact row, by employee number.
+  await expect.poll(() => byTest('employee-row').filter({ hasText: 'E9002' }).count(), { timeout: 20_000 }).toBe(1);
   await bridge('settingsSet', { serverMode: 'offline', offlineTakeoverMinutes: 0 });
   await page.evaluate(() => (location.hash = '#/alerts'));
   await page.reload();
@@ -215,7 +231,7 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   // test had to move the server's clock past a holiday (then the terminal's rule rightly stays quiet).
   const terminalRuleApplies = toWorkingDay === 0;
   if (terminalRuleApplies) {
-    await expect.poll(() => page.getByText('缺卡预警：请联系 王五（E9002）').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('缺卡预警：请联系 王五（E9002）').first().isVisible(), { timeout: 40_000 }).toBe(true);
     await shot('alerts-08-offline-takeover');
   }
   expect(await byTest('alerts-unread').count()).toBe(0);

@@ -80,7 +80,7 @@ export function BridgeNotifications() {
   useEffect(
     () =>
       api.on('notification', (note) => {
-        notifications.show({ title: note.title, message: note.body, color: 'red', autoClose: 15_000, withBorder: true, 'data-testid': 'bridge-notification' } as Parameters<typeof notifications.show>[0]);
+        notifications.show({ ...(note.id ? { id: note.id } : {}), title: note.title, message: note.body, color: 'red', autoClose: 15_000, withBorder: true, 'data-testid': 'bridge-notification' } as Parameters<typeof notifications.show>[0]);
       }),
     [api],
   );

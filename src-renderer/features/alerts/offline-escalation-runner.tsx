@@ -1,3 +1,4 @@
+import { notifications } from '@mantine/notifications';
 import { useEffect, useRef } from 'react';
 import { DEFAULT_TAKEOVER_MS } from '#shared/escalation/terminal-escalation';
 import { useRenshi } from '../../app/context.tsx';
@@ -29,7 +30,9 @@ export function OfflineEscalationRunner() {
       if (cancelled || since === null || Date.now() - since < takeoverMs) return;
       try {
         await offlineEscalationTick({ db, now: Date.now(), shown, notify: async (note) => {
-          // The OS shows it on the desktop; either way this page shows the bridge's event (BridgeNotifications).
+          // Shown in the page at once (the bridge's event stream may not be connected yet right after a
+          // start), and by the OS through main; the bridge's echo carries the same id, so it shows once.
+          notifications.show({ id: note.id, title: note.title, message: note.body, color: 'red', autoClose: 30_000, withBorder: true });
           await api.notify(note);
           return true;
         } });

@@ -20,7 +20,7 @@ import { BUNDLED_YEARS } from '../attendance/use-attendance-data.ts';
  * for the site admin. Returns what it did, for the caller's log and for tests.
  */
 export type Shown = { has(id: string): boolean; add(id: string): void };
-export type Note = { title: string; body: string; siteId: string | null };
+export type Note = { id: string; title: string; body: string; siteId: string | null };
 
 export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: number; notify: (note: Note) => Promise<boolean>; shown: Shown }): Promise<{ changed: string[]; shown: string[] }> {
   const { db, now } = opts;
@@ -71,7 +71,7 @@ export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: num
     if (opts.shown.has(command.id)) continue;
     const e = names.get(chain.employeeId);
     const who = e ? `${e.name}（${e.employeeNo}）` : chain.employeeId;
-    if (await opts.notify({ ...noteFor(command, who, e?.phone ?? null, chain.date), siteId: chain.siteId })) {
+    if (await opts.notify({ id: `offline-escalation|${command.id}`, ...noteFor(command, who, e?.phone ?? null, chain.date), siteId: chain.siteId })) {
       opts.shown.add(command.id);
       shownNow.push(command.id);
     }

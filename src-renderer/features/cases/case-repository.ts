@@ -60,12 +60,25 @@ export async function openDismissalFromEscalation(ctx: CaseWriteContext, escalat
   if (!c || !(canStartAbsenteeismDismissal(c) || started)) {
     return { ok: false, reasons: [{ code: 'precondition-unmet', stepId: null, rule: 'starts-from', message: 'the lost-contact case needs a recorded contact attempt and a known reason' }] };
   }
-  const existing = await load(ctx, c.id);
+  const synced = await syncLostContactCaseRecord(ctx, escalation);
+  if (!synced.ok) return synced;
+  return openCaseRecord(ctx, builtInTemplate('dismissal-absenteeism'), { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
+}
+
+/**
+ * The lost-contact case of an escalation chain as a case document (opened the first time, brought up to date
+ * after): the origin of a 旷工 dismissal, and what an evidence bundle of the lost-contact case is made from.
+ */
+export async function syncLostContactCaseRecord(ctx: CaseWriteContext, escalation: EscalationState): Promise<CaseWriteResult> {
+  if (!escalation.case) return { ok: false, reasons: [{ code: 'invalid', message: 'the escalation chain has no lost-contact case yet' }] };
+  const existing = await load(ctx, escalation.case.id);
   const synced = syncLostContactCase(builtInTemplate('lost-contact'), escalation, ctxOf(ctx), existing ?? undefined);
   if (!synced.ok) return synced;
-  await ctx.db.cases.upsert(synced.doc);
-  for (const a of synced.audit) await ctx.audit.append({ actor: ctx.actor, action: a.action, collection: 'cases', docId: synced.doc.id, before: existing, after: synced.doc, summary: a.summary.slice(0, 500) });
-  return openCaseRecord(ctx, builtInTemplate('dismissal-absenteeism'), { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
+  if (!existing || synced.audit.length) {
+    await ctx.db.cases.upsert(synced.doc);
+    for (const a of synced.audit) await ctx.audit.append({ actor: ctx.actor, action: a.action, collection: 'cases', docId: synced.doc.id, before: existing, after: synced.doc, summary: a.summary.slice(0, 500) });
+  }
+  return { ok: true, doc: synced.doc };
 }
 
 /** 擅自离岗 is an internal employee status (not 中止, not terminated): set when its case opens, audited. HR ends it

@@ -7,6 +7,13 @@ import { useRenshi, useWriteContext } from '../../app/context.tsx';
 import { useObservable } from '../../components/use-observable.ts';
 import { stripMeta } from '../../db/records.ts';
 import { applyEscalationEvent } from '../alerts/escalation-repository.ts';
+import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { describeReason } from '#shared/cases/case-messages';
+import { useSync } from '../../sync/sync-provider.tsx';
+import { syncLostContactCaseRecord } from './case-repository.ts';
+import { useCaseContext } from './case-ui.ts';
+import { deliveryClient } from './delivery-client.ts';
+import { exportEvidenceBundle } from './evidence-export.ts';
 import { canStartAbsenteeismDismissal, CaseOutcome, ContactMethod, type EscalationEventInput, type TimelineEntry } from '#shared/escalation/missed-punch-escalation';
 import { navigate } from '../../app/router.ts';
 import { formatDateTime } from '../../components/format.ts';
@@ -25,8 +32,11 @@ type Dialog = 'attempt' | 'reason' | 'close' | 'dismissal' | null;
 export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
   const t = useT();
   const { client, refresh } = useAlerts();
-  const { db } = useRenshi();
+  const { db, api } = useRenshi();
   const ctx = useWriteContext();
+  const caseCtx = useCaseContext();
+  const { session } = useSync();
+  const [exporting, setExporting] = useState(false);
   const doc = useObservable(() => db.escalations.findOne(anomalyId).$, [db, anomalyId]);
   const [messages, setMessages] = useState<MessageDelivery[]>([]);
   const [histories, setHistories] = useState<Map<string, StatusEntry[]>>(new Map());
@@ -62,6 +72,23 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
       </Alert>
     );
 
+  // The lost-contact case as a case document (brought up to date from the chain), exported with the chain.
+  const exportBundle = async () => {
+    if (!state) return;
+    setExporting(true);
+    try {
+      const synced = await syncLostContactCaseRecord(caseCtx, state);
+      if (!synced.ok) throw new Error(synced.reasons.map((r) => describeReason(r)).join('；'));
+      const delivery = session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null;
+      const r = await exportEvidenceBundle({ ...ctx, api }, synced.doc, builtInTemplate('lost-contact'), delivery, employee?.name ?? null);
+      notifications.show({ color: 'teal', title: t('lc.exported'), message: <Text size="xs" style={{ wordBreak: 'break-all' }} data-testid="lc-export-hash">{r.manifestHash}</Text>, autoClose: 15_000 });
+    } catch (err) {
+      notifications.show({ color: 'red', title: t('lc.exportFailed'), message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const act = async (event: EscalationEventInput) => {
     try {
       await applyEscalationEvent(ctx, anomalyId, event);
@@ -96,19 +123,28 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
             {org.byId.get(item.siteId)?.name ?? item.siteId} · {t('lc.firstDay')} {c?.openedOn ?? item.date} · {t(`lc.phase.${item.phase}` as MessageKey)}
           </Text>
         </Stack>
-        {open && (
-          <Group gap="xs">
+        <Group gap="xs">
+          {c && (
+            <Button variant="default" loading={exporting} onClick={() => void exportBundle()} data-testid="lc-export">
+              {t('lc.export')}
+            </Button>
+          )}
+          {open && (
             <Button variant="light" onClick={() => setDialog('attempt')} data-testid="case-record-attempt">
               {t('lc.recordAttempt')}
             </Button>
+          )}
+          {open && (
             <Button variant="light" onClick={() => setDialog('reason')} data-testid="case-record-reason">
               {t('lc.recordReason')}
             </Button>
+          )}
+          {open && (
             <Button variant="default" onClick={() => setDialog('close')} data-testid="case-close">
               {t('lc.close')}
             </Button>
-          </Group>
-        )}
+          )}
+        </Group>
       </Group>
 
       {open && (
