@@ -1,5 +1,6 @@
 import type { RxStorageInstance } from 'rxdb';
 import { decryptString } from 'rxdb/plugins/encryption-crypto-js';
+import { fromDexieToStorage } from 'rxdb/plugins/storage-dexie';
 import { Observable, ReplaySubject, share, timer } from 'rxjs';
 import type { Employee } from '#shared/schemas/employee';
 import { stripMeta } from './records.ts';
@@ -79,10 +80,29 @@ function liveEmployees(db: RenshiDatabase): Observable<Employee[]> {
 async function readAll(db: RenshiDatabase): Promise<StoredEmployee[]> {
   const raw = storageBelowEncryption(db.employees.storageInstance as unknown as RxStorageInstance<unknown, unknown, unknown>);
   const prepared = db.employees.find({ selector: {}, sort: [{ employeeNo: 'asc' }] }).getPreparedQuery();
-  if (raw) return (await raw.query(prepared)).documents as unknown as StoredEmployee[];
+  if (raw) return (await readAllAtOnce(raw)) ?? ((await raw.query(prepared)).documents as unknown as StoredEmployee[]);
   // Any other storage stack: the ordinary (decrypting) query, same result.
   return (await db.employees.find({ selector: {}, sort: [{ employeeNo: 'asc' }] }).exec()).map((d) => d.toJSON(true) as unknown as StoredEmployee);
 }
+
+/**
+ * The Dexie storage answers a query with an IndexedDB cursor, one callback per record (~10,000 round trips
+ * for the directory). A whole-table read is one getAll request; deleted records (kept by RxDB for
+ * replication) are dropped and the order is restored here. Falls back (null) when the storage is not
+ * RxDB's Dexie storage as this version lays it out.
+ */
+async function readAllAtOnce(raw: RxStorageInstance<unknown, unknown, unknown>): Promise<StoredEmployee[] | null> {
+  const state = (await (raw.internals as Promise<unknown> | undefined)?.catch(() => null)) as DexieInternals | null | undefined;
+  if (!state || typeof state.dexieTable?.toArray !== 'function' || !Array.isArray(state.booleanIndexes)) return null;
+  const rows = await state.dexieTable.toArray();
+  const docs: StoredEmployee[] = [];
+  for (const row of rows) {
+    const doc = fromDexieToStorage(state.booleanIndexes, row) as StoredEmployee;
+    if (!doc._deleted) docs.push(doc);
+  }
+  return docs.sort(byEmployeeNo);
+}
+type DexieInternals = { dexieTable?: { toArray(): Promise<unknown[]> }; booleanIndexes?: string[] };
 
 /**
  * RxDB wraps the collection's storage (encryption, then its own bookkeeping), each wrapper keeping the one
@@ -97,7 +117,8 @@ export function storageBelowEncryption(instance: RxStorageInstance<unknown, unkn
   return schema.encrypted || schema.keyCompression ? null : inst;
 }
 
-const byEmployeeNo = (a: Employee, b: Employee) => (a.employeeNo < b.employeeNo ? -1 : a.employeeNo > b.employeeNo ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** RxDB's order for this query: employee number, then primary key, compared as stored strings. */
+const byEmployeeNo = (a: { employeeNo: string; id: string }, b: { employeeNo: string; id: string }) => (a.employeeNo < b.employeeNo ? -1 : a.employeeNo > b.employeeNo ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** A stored record as the app's Employee; a ciphertext `sensitive` is decrypted on first read. */
 function toEmployee(doc: StoredEmployee, password: unknown): Employee {

@@ -1,5 +1,5 @@
 import { firstValueFrom, filter } from 'rxjs';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { demoFactory } from '#shared/demo/factory';
 import type { Employee } from '#shared/schemas/employee';
 import { storageBelowEncryption, watchEmployees } from '../../../src-renderer/db/employee-list.ts';
@@ -24,7 +24,11 @@ const isLazy = (e: Employee) => typeof Object.getOwnPropertyDescriptor(e, 'sensi
 describe('employee list without up-front decryption', () => {
   test('lists the same employees, in the same order and with the same values, as the decrypting query', async () => {
     const { db, ctx } = await seeded(25);
+    // One whole-table read, not a cursor stepping through every record.
+    const internals = (await storageBelowEncryption(db.employees.storageInstance as never)!.internals) as { dexieTable: { toArray(): Promise<unknown[]> } };
+    const wholeTable = vi.spyOn(internals.dexieTable, 'toArray');
     const list = await until(db, () => true);
+    expect(wholeTable).toHaveBeenCalledTimes(1);
     const expected = await listEmployees(ctx);
     expect(list.map((e) => e.employeeNo)).toEqual(expected.map((e) => e.employeeNo));
     // Nothing is decrypted by reading the list…
@@ -34,6 +38,13 @@ describe('employee list without up-front decryption', () => {
     expect(list.some((e) => e.sensitive.idNumber !== null || e.sensitive.emergencyContacts.length > 0)).toBe(true);
     expect(isLazy(list[0]!)).toBe(false); // decrypted once, then kept
     expect(Object.keys(list[0]!).some((k) => k.startsWith('_'))).toBe(false);
+  });
+
+  test('leaves out deleted records (RxDB keeps them for replication)', async () => {
+    const { db, company } = await seeded(4);
+    await db.employees.findOne(company.employees[1]!.id).exec().then((d) => d!.remove());
+    const list = await until(db, () => true);
+    expect(list.map((e) => e.id).sort()).toEqual(company.employees.filter((_, i) => i !== 1).map((e) => e.id).sort());
   });
 
   test('reads the stored records under the encryption wrapper, where `sensitive` is ciphertext', async () => {
