@@ -10,7 +10,8 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   employees: {},
   org: {},
   // v1 only adds the case-template fields; stored shifts, devices and holiday years are unchanged.
-  settings: { 1: (doc) => doc },
+  // Both add fields only case templates have; a stored template without `retired` reads as not retired.
+  settings: { 1: (doc) => doc, 2: (doc) => doc },
   punches: {},
   requests: {},
   audit: {},

@@ -61,7 +61,8 @@ export const orgSchema = {
 
 export const settingsSchema = {
   // v1: HR's own case templates (kind case_template: template, derivedFrom, importedBy).
-  version: 1,
+  // v2: a custom template can be retired (case_template: retired).
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -89,6 +90,7 @@ export const settingsSchema = {
     template: { type: 'object' },
     derivedFrom: { type: ['object', 'null'] },
     importedBy: str,
+    retired: { type: ['object', 'null'] },
     updatedAt: ms,
   },
   required: ['id', 'kind', 'updatedAt'],

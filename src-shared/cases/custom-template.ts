@@ -39,6 +39,9 @@ export const CaseTemplateSetting = z
     /** The built-in this copy was adapted from (null: written from scratch). */
     derivedFrom: CaseTemplateRef.nullable().default(null),
     importedBy: z.string().trim().min(1).max(100),
+    /** HR withdrew this copy: it is no longer offered for new cases (cases opened with it keep it). Set on
+     *  the newest version; importing a newer version offers the template again. */
+    retired: z.object({ at: EpochMs, by: z.string().trim().min(1).max(100), reason: z.string().trim().min(1).max(500) }).nullable().default(null),
   })
   .superRefine((d, ctx) => {
     if (d.id !== caseTemplateSettingId(d.template.id, d.template.version)) {
@@ -121,7 +124,7 @@ export function findCaseTemplate(customs: readonly CaseTemplateSetting[], id: st
   return customs.find((c) => c.template.id === id && c.template.version === version)?.template;
 }
 
-/** Every template HR can choose from: the built-ins and the newest version of each custom one. */
+/** The newest version of each custom template, retired ones included (the templates screen lists them). */
 export function latestCustomTemplates(customs: readonly CaseTemplateSetting[]): CaseTemplateSetting[] {
   const byId = new Map<string, CaseTemplateSetting>();
   for (const c of customs) {
@@ -129,4 +132,9 @@ export function latestCustomTemplates(customs: readonly CaseTemplateSetting[]): 
     if (!prev || prev.template.version < c.template.version) byId.set(c.template.id, c);
   }
   return [...byId.values()].sort((a, b) => a.template.id.localeCompare(b.template.id));
+}
+
+/** The custom templates new cases may use: the newest version of each, unless HR retired it. */
+export function offeredCustomTemplates(customs: readonly CaseTemplateSetting[]): CaseTemplateSetting[] {
+  return latestCustomTemplates(customs).filter((c) => c.retired === null);
 }

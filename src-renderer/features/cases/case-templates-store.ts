@@ -54,3 +54,16 @@ export async function importCaseTemplate(ctx: WriteContext, text: string, newId?
   const saved = await saveRecord(ctx, 'settings', CaseTemplateSetting, s, `case template ${s.template.id}@${s.template.version} imported${from}`);
   return { ok: true, setting: saved };
 }
+
+/**
+ * Withdraws a custom template from new cases (its newest version is marked, audited), or offers it again.
+ * Cases already opened with it are untouched: they keep the id and version they were opened with.
+ */
+export async function setCaseTemplateRetired(ctx: WriteContext, templateId: string, retire: { reason: string } | null): Promise<CaseTemplateSetting> {
+  const newest = (await listCustomTemplates(ctx.db)).filter((c) => c.template.id === templateId).sort((a, b) => b.template.version - a.template.version)[0];
+  if (!newest) throw new RangeError(`no custom template ${templateId}`);
+  const now = (ctx.now ?? Date.now)();
+  const next: CaseTemplateSetting = { ...newest, updatedAt: now, retired: retire ? { at: now, by: ctx.actor, reason: retire.reason } : null };
+  const summary = retire ? `case template ${templateId}@${newest.template.version} retired: ${retire.reason}` : `case template ${templateId}@${newest.template.version} offered again`;
+  return saveRecord(ctx, 'settings', CaseTemplateSetting, next, summary.slice(0, 500));
+}

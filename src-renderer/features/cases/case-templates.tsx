@@ -1,14 +1,14 @@
-import { Alert, Badge, Box, Button, FileButton, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Box, Button, FileButton, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDownload, IconUpload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { BUILT_IN_TEMPLATES } from '#shared/cases/builtin-templates';
 import { citedArticles, type CaseTemplate } from '#shared/cases/case-template';
-import { exportTemplateJson, type CaseTemplateSetting, type ImportProblem } from '#shared/cases/custom-template';
+import { exportTemplateJson, latestCustomTemplates, type CaseTemplateSetting, type ImportProblem } from '#shared/cases/custom-template';
 import { navigate } from '../../app/router.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/page-header.tsx';
-import { importCaseTemplate, useCustomTemplates } from './case-templates-store.ts';
+import { importCaseTemplate, setCaseTemplateRetired, useCustomTemplates } from './case-templates-store.ts';
 import { useCaseContext, useTr } from './case-ui.ts';
 import { download } from './evidence-export.ts';
 
@@ -26,6 +26,20 @@ export function CaseTemplates() {
   const [problems, setProblems] = useState<{ file: string; list: ImportProblem[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const sorted = useMemo(() => [...(customs ?? [])].sort((a, b) => a.template.id.localeCompare(b.template.id) || b.template.version - a.template.version), [customs]);
+  const newestIds = useMemo(() => new Set(latestCustomTemplates(customs ?? []).map((c) => c.id)), [customs]);
+  const [retiring, setRetiring] = useState<CaseTemplateSetting | null>(null);
+  const [reason, setReason] = useState('');
+
+  async function setRetired(c: CaseTemplateSetting, retire: { reason: string } | null) {
+    try {
+      await setCaseTemplateRetired(ctx, c.template.id, retire);
+      setRetiring(null);
+      setReason('');
+      notifications.show({ color: 'green', message: retire ? tr('模板已停用：新建案件不再提供，已开启的案件不受影响', 'Template retired: no longer offered for new cases; open cases are unaffected') : tr('模板已恢复使用', 'Template offered again') });
+    } catch (err) {
+      notifications.show({ color: 'red', title: tr('保存失败', 'Save failed'), message: err instanceof Error ? err.message : String(err) });
+    }
+  }
 
   async function onFile(file: File | null) {
     if (!file) return;
@@ -110,7 +124,7 @@ export function CaseTemplates() {
           </Table.Thead>
           <Table.Tbody>
             {sorted.map((c) => (
-              <TemplateRow key={c.id} t={c.template} custom={c} onExport={exportJson} />
+              <TemplateRow key={c.id} t={c.template} custom={c} onExport={exportJson} newest={newestIds.has(c.id)} onRetire={() => setRetiring(c)} onRestore={() => void setRetired(c, null)} />
             ))}
             {BUILT_IN_TEMPLATES.map((t) => (
               <TemplateRow key={t.id} t={t} custom={null} onExport={exportJson} />
@@ -118,11 +132,27 @@ export function CaseTemplates() {
           </Table.Tbody>
         </Table>
       </Paper>
+      <Modal opened={retiring !== null} onClose={() => setRetiring(null)} title={tr('停用模板', 'Retire template')} centered>
+        <Stack>
+          <Text size="sm">{tr('停用后新建案件不再提供此模板；已用它开启的案件保持不变。', 'A retired template is no longer offered for new cases; cases already opened with it stay as they are.')}</Text>
+          <TextInput label={tr('原因', 'Reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} data-testid="template-retire-reason" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setRetiring(null)}>
+              {tr('取消', 'Cancel')}
+            </Button>
+            <Button color="red" disabled={!reason.trim()} onClick={() => retiring && void setRetired(retiring, { reason: reason.trim() })} data-testid="template-retire-confirm">
+              {tr('停用', 'Retire')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Box>
   );
 }
 
-function TemplateRow({ t, custom, onExport }: { t: CaseTemplate; custom: CaseTemplateSetting | null; onExport: (t: CaseTemplate) => void }) {
+type RowProps = { t: CaseTemplate; custom: CaseTemplateSetting | null; onExport: (t: CaseTemplate) => void; newest?: boolean; onRetire?: () => void; onRestore?: () => void };
+
+function TemplateRow({ t, custom, onExport, newest = false, onRetire, onRestore }: RowProps) {
   const { tr, label } = useTr();
   const base = custom?.derivedFrom ? BUILT_IN_TEMPLATES.find((b) => b.id === custom.derivedFrom!.id) : undefined;
   return (
@@ -139,9 +169,21 @@ function TemplateRow({ t, custom, onExport }: { t: CaseTemplate; custom: CaseTem
       <Table.Td>
         {custom ? (
           <Stack gap={2}>
-            <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
-              {tr('自定义', 'custom')}
-            </Badge>
+            <Group gap={4}>
+              <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
+                {tr('自定义', 'custom')}
+              </Badge>
+              {custom.retired && (
+                <Badge color="gray" variant="filled" style={{ textTransform: 'none' }} data-testid="template-retired">
+                  {tr('已停用', 'retired')}
+                </Badge>
+              )}
+            </Group>
+            {custom.retired && (
+              <Text size="xs" c="dimmed">
+                {custom.retired.by} {formatDateTime(custom.retired.at)}：{custom.retired.reason}
+              </Text>
+            )}
             <Text size="xs" c="dimmed" data-testid="template-derived-from">
               {custom.derivedFrom ? tr(`源自 ${base ? label(base.name) : custom.derivedFrom.id} v${custom.derivedFrom.version}`, `from ${base ? label(base.name) : custom.derivedFrom.id} v${custom.derivedFrom.version}`) : tr('新建', 'written from scratch')}
               {' · '}
@@ -158,9 +200,21 @@ function TemplateRow({ t, custom, onExport }: { t: CaseTemplate; custom: CaseTem
         {t.steps.length} / {citedArticles(t).length}
       </Table.Td>
       <Table.Td>
-        <Button size="xs" variant="subtle" leftSection={<IconDownload size={14} />} onClick={() => onExport(t)} data-testid="template-export">
-          {tr('导出 JSON', 'Export JSON')}
-        </Button>
+        <Group gap={4} wrap="nowrap">
+          <Button size="xs" variant="subtle" leftSection={<IconDownload size={14} />} onClick={() => onExport(t)} data-testid="template-export">
+            {tr('导出 JSON', 'Export JSON')}
+          </Button>
+          {custom && newest && !custom.retired && (
+            <Button size="xs" variant="subtle" color="red" onClick={onRetire} data-testid="template-retire">
+              {tr('停用', 'Retire')}
+            </Button>
+          )}
+          {custom && newest && custom.retired && (
+            <Button size="xs" variant="subtle" onClick={onRestore} data-testid="template-restore">
+              {tr('恢复使用', 'Offer again')}
+            </Button>
+          )}
+        </Group>
       </Table.Td>
     </Table.Tr>
   );

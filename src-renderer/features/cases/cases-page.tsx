@@ -2,7 +2,7 @@ import { Alert, Badge, Box, Button, Group, Paper, Select, Stack, Table, Text } f
 import { IconBook2, IconBriefcase, IconPlus, IconTemplate } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
-import { findCaseTemplate, latestCustomTemplates } from '#shared/cases/custom-template';
+import { findCaseTemplate, offeredCustomTemplates } from '#shared/cases/custom-template';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { CaseDoc } from '#shared/cases/case-doc';
 import { describeReason } from '#shared/cases/case-messages';
@@ -147,7 +147,7 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
     if (escalation) setEmployeeId(escalation.employeeId);
   }, [escalation]);
   const customs = useCustomTemplates();
-  const copies = useMemo(() => latestCustomTemplates(customs ?? []).filter((c) => openableCopy(c.template, c.derivedFrom?.id ?? null)), [customs]);
+  const copies = useMemo(() => offeredCustomTemplates(customs ?? []).filter((c) => openableCopy(c.template, c.derivedFrom?.id ?? null)), [customs]);
   // A copy is opened at its newest version; cases already open keep the version they were opened with.
   const choices: CaseTemplate[] = fromEscalation ? [builtInTemplate('dismissal-absenteeism')] : [...OPENABLE.map(builtInTemplate), ...copies.map((c) => c.template)];
   const template = choices.find((t) => t.id === templateId) ?? null;

@@ -2,7 +2,7 @@ import { createRxDatabase, type RxStorage } from 'rxdb';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { expect, test } from 'vitest';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
-import { exportTemplateJson, prepareTemplateImport } from '#shared/cases/custom-template';
+import { CaseTemplateSetting, exportTemplateJson, offeredCustomTemplates, prepareTemplateImport } from '#shared/cases/custom-template';
 import { demoFactory } from '#shared/demo/factory';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import { Employee } from '#shared/schemas/employee';
@@ -45,7 +45,7 @@ test('a stored employee migrates to the next schema version, encrypted fields in
 // unchanged under the current schema, and a case template can be stored next to them.
 test('settings stored under v0 open under the current schema, unchanged', async () => {
   const idb = freshIndexedDb();
-  const { template: _t, derivedFrom: _d, importedBy: _i, ...v0Props } = STORAGE_SCHEMAS.settings.properties;
+  const { template: _t, derivedFrom: _d, importedBy: _i, retired: _r, ...v0Props } = STORAGE_SCHEMAS.settings.properties;
   const v0 = await createRxDatabase({
     name: 'mig-settings',
     storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
@@ -57,7 +57,7 @@ test('settings stored under v0 open under the current schema, unchanged', async 
   await v0.settings!.bulkInsert([...company.shifts, ...company.devices]);
   await v0.close();
 
-  expect(STORAGE_SCHEMAS.settings.version).toBe(1);
+  expect(STORAGE_SCHEMAS.settings.version).toBe(2);
   const { db } = await openTestDb({ idb, name: 'mig-settings' });
   const back = (await db.settings.find().exec()).map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>));
   expect(back.map((d) => SettingsDoc.parse(d))).toEqual(expect.arrayContaining([...company.shifts, ...company.devices].map((d) => SettingsDoc.parse(d))));
@@ -66,6 +66,31 @@ test('settings stored under v0 open under the current schema, unchanged', async 
   if (!setting.ok) throw new Error('import failed');
   await db.settings.insert(setting.setting);
   expect(SettingsDoc.parse(stripMeta((await db.settings.findOne(setting.setting.id).exec())!.toMutableJSON() as Record<string, unknown>))).toEqual(setting.setting);
+  await db.close();
+});
+
+// settings v1 -> v2 (a custom template can be retired): a template stored under v1 reads as not retired,
+// is offered for new cases, and can then be retired.
+test('a case template stored under v1 opens under v2 as not retired', async () => {
+  const idb = freshIndexedDb();
+  const { retired: _r, ...v1Props } = STORAGE_SCHEMAS.settings.properties;
+  const v1 = await createRxDatabase({
+    name: 'mig-settings-v1',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v1.addCollections({ settings: { schema: { ...STORAGE_SCHEMAS.settings, version: 1, properties: v1Props }, migrationStrategies: { 1: (d: unknown) => d } } });
+  const prepared = prepareTemplateImport(exportTemplateJson(builtInTemplate('loss-deduction')), { customs: [], actor: 'hr', now: 1 });
+  if (!prepared.ok) throw new Error('import failed');
+  const { retired: _x, ...storedUnderV1 } = prepared.setting;
+  await v1.settings!.insert(storedUnderV1);
+  await v1.close();
+
+  const { db } = await openTestDb({ idb, name: 'mig-settings-v1' });
+  const back = CaseTemplateSetting.parse(stripMeta((await db.settings.findOne(prepared.setting.id).exec())!.toMutableJSON() as Record<string, unknown>));
+  expect(back.retired).toBeNull();
+  expect(offeredCustomTemplates([back]).map((c) => c.id)).toEqual([prepared.setting.id]);
   await db.close();
 });
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
-import { exportTemplateJson } from '#shared/cases/custom-template';
+import { exportTemplateJson, offeredCustomTemplates } from '#shared/cases/custom-template';
 import { AuditEvent } from '#shared/schemas/audit';
 import type { RenshiDatabase } from '../../../src-renderer/db/database.ts';
 import { applyCaseEvent, openCaseRecord, viewCase, type CaseWriteContext } from '../../../src-renderer/features/cases/case-repository.ts';
-import { importCaseTemplate, listCustomTemplates, loadCaseTemplate } from '../../../src-renderer/features/cases/case-templates-store.ts';
+import { importCaseTemplate, listCustomTemplates, loadCaseTemplate, setCaseTemplateRetired } from '../../../src-renderer/features/cases/case-templates-store.ts';
 import { freshIndexedDb, openTestDb } from '../db/helpers.ts';
 
 const open: RenshiDatabase[] = [];
@@ -85,5 +85,24 @@ describe('custom case templates on a real local database', () => {
     if (!unknownLaw.ok) expect(unknownLaw.problems).toEqual([{ path: 'steps.1.law.0', message: 'law article labor-contract-999 is not in the law knowledge base' }]);
     expect(await db.settings.find({ selector: { kind: 'case_template' } }).exec()).toEqual([]);
     expect(await db.audit.find().exec()).toEqual([]);
+  });
+
+  test('a retired copy is no longer offered for new cases, its open cases keep working, and it can be offered again', async () => {
+    const t = await openAt(freshIndexedDb());
+    const imported = await importCaseTemplate(t.ctx, schoolCopy('exit-interview'));
+    if (!imported.ok) throw new Error('import failed');
+    expect((await openCaseRecord(t.ctx, imported.setting.template, { id: 'case-r1', subjectEmployeeId: 'emp-1', siteId: 's1' })).ok).toBe(true);
+
+    const retired = await setCaseTemplateRetired(t.ctx, 'offboarding-custom', { reason: '改用 v2 之后的学校版' });
+    expect(retired.retired).toEqual({ at: clock, by: 'hr-wang', reason: '改用 v2 之后的学校版' });
+    expect(offeredCustomTemplates(await listCustomTemplates(t.db))).toEqual([]);
+    // The case opened with it still finds its template and moves on.
+    expect((await applyCaseEvent(t.ctx, 'case-r1', { type: 'complete_step', stepId: 'exit-interview' })).ok).toBe(true);
+    const audit = (await t.db.audit.find({ selector: { docId: 'case-template|offboarding-custom|1' } }).exec()).map((d) => AuditEvent.parse(d.toMutableJSON()));
+    expect(audit.map((e) => e.summary)).toContainEqual(expect.stringContaining('retired: 改用 v2 之后的学校版'));
+
+    await setCaseTemplateRetired(t.ctx, 'offboarding-custom', null);
+    expect(offeredCustomTemplates(await listCustomTemplates(t.db)).map((c) => c.id)).toEqual(['case-template|offboarding-custom|1']);
+    await expect(setCaseTemplateRetired(t.ctx, 'no-such-template', { reason: 'x' })).rejects.toThrow(/no custom template/);
   });
 });
