@@ -4,12 +4,13 @@ import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { EscalationCommand } from '#shared/escalation/missed-punch-escalation';
 import { terminalEscalationStep, type PunchSeen } from '#shared/escalation/terminal-escalation';
 import type { Shift } from '#shared/schemas/attendance-setup';
-import { Employee } from '#shared/schemas/employee';
 import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
 import type { OrgUnit, Site } from '#shared/schemas/org';
 import type { Punch } from '#shared/schemas/punch';
 import { addDays, localDateOf } from '#shared/time';
+import { firstValueFrom } from 'rxjs';
 import type { RenshiDatabase } from '../../db/database.ts';
+import { watchEmployees } from '../../db/employee-list.ts';
 import { stripMeta } from '../../db/records.ts';
 import { BUNDLED_YEARS } from '../attendance/use-attendance-data.ts';
 
@@ -25,8 +26,9 @@ export type Note = { id: string; title: string; body: string; siteId: string | n
 export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: number; notify: (note: Note) => Promise<boolean>; shown: Shown }): Promise<{ changed: string[]; shown: string[] }> {
   const { db, now } = opts;
   const plain = <T>(docs: { toMutableJSON(): unknown }[]) => docs.map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>) as T);
-  const [employeeDocs, org, settings, punches, requests, chainDocs] = await Promise.all([
-    db.employees.find().exec(),
+  const [employees, org, settings, punches, requests, chainDocs] = await Promise.all([
+    // The shared live list: nobody's sensitive group is decrypted for this (the rule needs none of it).
+    firstValueFrom(watchEmployees(db)),
     db.org.find().exec(),
     db.settings.find().exec(),
     // Two days back covers a night shift that started yesterday evening.
@@ -34,10 +36,6 @@ export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: num
     db.requests.find().exec(),
     db.escalations.find().exec(),
   ]);
-  const employees = plain<Record<string, unknown>>(employeeDocs).flatMap((e) => {
-    const parsed = Employee.safeParse(e);
-    return parsed.success ? [parsed.data] : [];
-  });
   const chains = plain<Record<string, unknown>>(chainDocs).flatMap((c) => {
     const parsed = EscalationDoc.safeParse(c);
     return parsed.success ? [parsed.data] : [];
