@@ -96,7 +96,7 @@ it('HR exports a template, imports an adapted copy (a bad one is refused field b
   await poll(() => byTest('evidence-add-cctv-footage').isVisible()).toBe(true);
   // The written-notice step shows the employee's 送达地址确认书 (the first demo employee signed one).
   const check = byTest('step-written-notice').getByTestId('agreed-address-check');
-  expect(await check.getAttribute('data-on-file')).toBe('true');
+  await poll(() => check.getAttribute('data-on-file')).toBe('true'); // once the employee record has loaded
   expect(await check.innerText()).toContain('送达地址确认书：已签署');
   const caseUrl = page.url();
 
@@ -123,6 +123,31 @@ it('HR exports a template, imports an adapted copy (a bad one is refused field b
   await poll(() => byTest('case-detail').isVisible()).toBe(true);
   await poll(() => byTest('evidence-add-cctv-footage').isVisible()).toBe(true);
   await shot('04-case');
+
+  // HR retires the copy: it is no longer offered for a new case, the open case keeps it; then offers it again.
+  await page.goto(`${host.url}/#/cases/templates`);
+  const copyRow = byTest('template-row-custom').filter({ hasText: 'loss-deduction-custom' });
+  await copyRow.getByTestId('template-retire').click();
+  await byTest('template-retire-reason').fill('门店改用新版扣款流程');
+  await byTest('template-retire-confirm').click();
+  await poll(() => copyRow.getByTestId('template-retired').isVisible()).toBe(true);
+  expect(await copyRow.innerText()).toContain('门店改用新版扣款流程');
+  await page.waitForTimeout(400); // the dialog finishes closing before the picture
+  await shot('07-retired');
+  await page.goto(`${host.url}/#/cases/new`);
+  await byTest('new-case-template').click();
+  await poll(() => page.getByRole('option').count()).toBeGreaterThan(0);
+  expect(await page.getByRole('option', { name: '门店损失扣款（自定义 v1）' }).count()).toBe(0);
+  await page.keyboard.press('Escape');
+  await page.goto(caseUrl);
+  await poll(() => byTest('evidence-add-cctv-footage').isVisible()).toBe(true);
+  await page.goto(`${host.url}/#/cases/templates`);
+  await copyRow.getByTestId('template-restore').click();
+  await poll(() => copyRow.getByTestId('template-retired').count()).toBe(0);
+  await page.goto(`${host.url}/#/cases/new`);
+  await byTest('new-case-template').click();
+  await poll(() => page.getByRole('option', { name: '门店损失扣款（自定义 v1）' }).count()).toBe(1);
+  await page.keyboard.press('Escape');
 });
 
 it('HR records an employee’s 送达地址确认书 on the employee form; the detail shows it on file', async () => {
