@@ -21,7 +21,8 @@ const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).diges
  * A file is accepted only when its bytes hash to the SHA-256 the UI computed (what the case records), and
  * is uploaded to the sync server (`PUT /files/:sha256`) so other terminals can fetch it. Uploads that could
  * not be made are remembered as marker files in `pending/` (they survive a restart) and retried on the next
- * attach, the next export, or when the UI asks (it does when the sync connection comes back).
+ * attach, the next export, when the UI asks (it does when the sync connection comes back), and on a timer
+ * (`startRetrying`), so a file attached offline reaches the server even if nobody opens its case again.
  */
 export function createEvidenceFiles(deps: EvidenceFilesDeps) {
   const fetchFn = deps.fetch ?? fetch;
@@ -86,8 +87,24 @@ export function createEvidenceFiles(deps: EvidenceFilesDeps) {
     return running;
   }
 
+  let retryTimer: NodeJS.Timeout | null = null;
   return {
     uploadPending,
+
+    /** Retries pending uploads every `intervalMs` while there are any (errors wait for the next round). */
+    startRetrying(intervalMs: number): void {
+      if (retryTimer) return;
+      retryTimer = setInterval(() => {
+        if (pendingList().length) void uploadPending().catch(() => undefined);
+      }, intervalMs);
+      retryTimer.unref();
+    },
+
+    async stopRetrying(): Promise<void> {
+      if (retryTimer) clearInterval(retryTimer);
+      retryTimer = null;
+      await running?.catch(() => undefined);
+    },
 
     async put(input: { sha256: string; contentBase64: string }): Promise<{ sha256: string; bytes: number; uploaded: boolean; pendingUploads: number }> {
       const bytes = new Uint8Array(Buffer.from(input.contentBase64, 'base64'));

@@ -70,6 +70,7 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
   });
   alertWatcher.start();
   const evidenceFiles = createEvidenceFiles({ dataDir: opts.dataDir, session: startedSession });
+  evidenceFiles.startRetrying(5 * 60_000);
 
   return {
     handlers: {
@@ -93,6 +94,7 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
     },
     async close() {
       await alertWatcher.stop();
+      await evidenceFiles.stopRetrying();
       await closeDevices();
       if (embedded) await (await embedded.catch(() => null))?.close();
     },
