@@ -54,7 +54,16 @@ export async function openCaseRecord(ctx: CaseWriteContext, template: CaseTempla
  * which is then the origin the dismissal template requires. Refused unless the chain's case has a contact
  * attempt and a known reason (open, or closed by HR as "dismissal started").
  */
-export async function openDismissalFromEscalation(ctx: CaseWriteContext, escalation: EscalationState, input: { id: string; siteId?: string; participants?: OpenCaseInput['participants'] }): Promise<CaseWriteResult> {
+export async function openDismissalFromEscalation(
+  ctx: CaseWriteContext,
+  escalation: EscalationState,
+  input: { id: string; siteId?: string; participants?: OpenCaseInput['participants']; template?: CaseTemplate },
+): Promise<CaseWriteResult> {
+  // The built-in 旷工解除, or HR's copy of it: any template that starts from a lost-contact case.
+  const template = input.template ?? builtInTemplate('dismissal-absenteeism');
+  if (template.startsFrom?.templateId !== 'lost-contact') {
+    return { ok: false, reasons: [{ code: 'invalid', message: `${template.id} does not start from a lost-contact case` }] };
+  }
   const c = escalation.case;
   const started = c !== null && c.outcome === 'dismissal_started' && c.contactAttempts.length > 0 && c.knownReason !== null;
   if (!c || !(canStartAbsenteeismDismissal(c) || started)) {
@@ -62,7 +71,7 @@ export async function openDismissalFromEscalation(ctx: CaseWriteContext, escalat
   }
   const synced = await syncLostContactCaseRecord(ctx, escalation);
   if (!synced.ok) return synced;
-  return openCaseRecord(ctx, builtInTemplate('dismissal-absenteeism'), { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
+  return openCaseRecord(ctx, template, { id: input.id, subjectEmployeeId: escalation.employeeId, siteId: input.siteId ?? escalation.siteId, participants: input.participants ?? [] }, synced.doc.id);
 }
 
 /**

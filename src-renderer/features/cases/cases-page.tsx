@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { IconBook2, IconBriefcase, IconPlus, IconTemplate } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
-import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { BUILT_IN_TEMPLATES, builtInTemplate } from '#shared/cases/builtin-templates';
 import { findCaseTemplate, offeredCustomTemplates } from '#shared/cases/custom-template';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { CaseDoc } from '#shared/cases/case-doc';
@@ -35,6 +35,7 @@ export function CasesArea({ segments, query }: { segments: string[]; query: URLS
 }
 
 /** Templates HR may open directly; 旷工解除 starts only from a lost-contact case, lost contact from the escalation chain. */
+const isBuiltIn = (id: string) => BUILT_IN_TEMPLATES.some((b) => b.id === id);
 const OPENABLE = ['offboarding', 'loss-deduction', 'dismissal-serious-violation', 'absent-without-leave', 'sensitive-event'];
 /** HR's copies open directly too, except those that must start from another case or mirror the escalation chain. */
 const openableCopy = (t: CaseTemplate, derivedFrom: string | null) => !t.startsFrom && derivedFrom !== 'lost-contact';
@@ -149,7 +150,11 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
   const customs = useCustomTemplates();
   const copies = useMemo(() => offeredCustomTemplates(customs ?? []).filter((c) => openableCopy(c.template, c.derivedFrom?.id ?? null)), [customs]);
   // A copy is opened at its newest version; cases already open keep the version they were opened with.
-  const choices: CaseTemplate[] = fromEscalation ? [builtInTemplate('dismissal-absenteeism')] : [...OPENABLE.map(builtInTemplate), ...copies.map((c) => c.template)];
+  // From a lost-contact case: the built-in 旷工解除 and HR's copies of it (they start from a lost-contact case too).
+  const dismissalCopies = useMemo(() => offeredCustomTemplates(customs ?? []).filter((c) => c.template.startsFrom?.templateId === 'lost-contact'), [customs]);
+  const choices: CaseTemplate[] = fromEscalation
+    ? [builtInTemplate('dismissal-absenteeism'), ...dismissalCopies.map((c) => c.template)]
+    : [...OPENABLE.map(builtInTemplate), ...copies.map((c) => c.template)];
   const template = choices.find((t) => t.id === templateId) ?? null;
 
   async function submit() {
@@ -160,7 +165,7 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
     try {
       if (template.startsFrom) {
         const r = escalation
-          ? await openDismissalFromEscalation(ctx, escalation, { id: newId(), siteId: emp?.siteId, participants: emp ? [{ personId: emp.id, name: emp.name, role: 'subject' }] : [] })
+          ? await openDismissalFromEscalation(ctx, escalation, { id: newId(), siteId: emp?.siteId, participants: emp ? [{ personId: emp.id, name: emp.name, role: 'subject' }] : [], template })
           : { ok: false as const, reasons: [{ code: 'precondition-unmet' as const, stepId: null, rule: 'starts-from', message: 'open it from a lost-contact case' }] };
         if (!r.ok) setProblems(r.reasons.map((x) => describeReason(x, tr('zh', 'en') as 'zh' | 'en')));
         else navigate(`/cases/${encodeURIComponent(r.doc.id)}`);
@@ -181,7 +186,7 @@ function NewCase({ fromEscalation }: { fromEscalation: string | null }) {
         <Stack>
           <Select
             label={tr('案件模板', 'Template')}
-            data={choices.map((t) => ({ value: t.id, label: OPENABLE.includes(t.id) || fromEscalation ? label(t.name) : `${label(t.name)}（${tr('自定义', 'custom')} v${t.version}）` }))}
+            data={choices.map((t) => ({ value: t.id, label: isBuiltIn(t.id) ? label(t.name) : `${label(t.name)}（${tr('自定义', 'custom')} v${t.version}）` }))}
             value={templateId}
             onChange={(v) => {
               setTemplateId(v);

@@ -9,6 +9,7 @@ import { saveEmployee } from '../../../src-renderer/db/employees.ts';
 import type { RenshiDatabase } from '../../../src-renderer/db/database.ts';
 import { startEscalation, transition as escalate, type EscalationEventInput, type EscalationState } from '#shared/escalation/missed-punch-escalation';
 import { applyCaseEvent, listCases, openCaseRecord, openDismissalFromEscalation, revokeWorkAccount, viewCase, type CaseWriteContext } from '../../../src-renderer/features/cases/case-repository.ts';
+import { exportTemplateJson, prepareTemplateImport } from '#shared/cases/custom-template';
 import { openTestDb } from '../db/helpers.ts';
 
 const open: RenshiDatabase[] = [];
@@ -152,6 +153,17 @@ describe('case repository on a real local database', () => {
     const origin = await viewCase(ctx, opened.doc.originCaseId!);
     expect(origin?.templateId).toBe('lost-contact');
     expect(origin?.evidence.map((e) => e.kind)).toContain('known-reason');
+
+    // HR's own copy of 旷工解除 (it starts from a lost-contact case too) opens from the same chain; a
+    // template that does not start from a lost-contact case is refused.
+    const copy = prepareTemplateImport(exportTemplateJson(builtInTemplate('dismissal-absenteeism')), { customs: [], actor: 'hr-wang', now: clock });
+    if (!copy.ok) throw new Error(JSON.stringify(copy.problems));
+    const fromCopy = await openDismissalFromEscalation(ctx, ready, { id: 'dis-2', template: copy.setting.template });
+    if (!fromCopy.ok) throw new Error(JSON.stringify(fromCopy.reasons));
+    expect(fromCopy.doc).toMatchObject({ templateId: 'dismissal-absenteeism-custom', templateVersion: 1, originCaseId: opened.doc.originCaseId });
+    const wrong = await openDismissalFromEscalation(ctx, ready, { id: 'dis-3', template: builtInTemplate('offboarding') });
+    expect(wrong.ok).toBe(false);
+    expect(await ctx.db.cases.findOne('dis-3').exec()).toBeNull();
   });
 
   test('opening an absent-without-leave case sets the internal status on the employee record, audited', async () => {
