@@ -20,9 +20,9 @@ export function lostContactEvidenceFromEscalation(state: EscalationState): CaseE
     }
   }
   for (const a of c.contactAttempts) {
-    events.push(evidence(`${c.id}|attempt|${a.at}|${a.by}`, 'contact-attempt', `${localDateTimeOf(a.at)} ${a.method} ${a.reached ? '已联系上' : '未联系上'}${a.note ? `：${a.note}` : ''}`, 'contact-attempts'));
+    events.push(evidence(`${c.id}|attempt|${a.at}|${a.by}`, 'contact-attempt', `${localDateTimeOf(a.at)} ${METHOD_ZH[a.method] ?? a.method}，${a.reached ? '已联系上' : '未联系上'}${a.note ? `：${a.note}` : ''}（${a.by} 记录）`, 'contact-attempts'));
   }
-  if (c.knownReason) events.push(evidence(`${c.id}|reason|${c.knownReason.at}`, 'known-reason', c.knownReason.reason, 'known-reason'));
+  if (c.knownReason) events.push(evidence(`${c.id}|reason|${c.knownReason.at}`, 'known-reason', `${c.knownReason.reason}（${localDateTimeOf(c.knownReason.at)} ${c.knownReason.by} 记录）`, 'known-reason'));
   return events;
 }
 
@@ -48,6 +48,9 @@ export function syncLostContactCase(template: CaseTemplate, state: EscalationSta
   }
   return { ok: true, doc, audit };
 }
+
+/** How HR reached out, as the case text says it (the chain stores the method's code). */
+const METHOD_ZH: Record<string, string> = { phone: '电话', visit: '上门', sms: '短信', wecom: '企业微信', email: '邮件', letter: '信函', other: '其他方式' };
 
 function evidence(id: string, kind: string, description: string, stepId: string): CaseEventInput {
   return { type: 'add_evidence', evidence: { id, kind, description, stepId } };

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { EscalationDoc, stateOf } from '#shared/escalation/escalation-doc';
-import { useRenshi, useWriteContext } from '../../app/context.tsx';
+import { useRenshi } from '../../app/context.tsx';
 import { useObservable } from '../../components/use-observable.ts';
 import { stripMeta } from '../../db/records.ts';
 import { applyEscalationEvent } from '../alerts/escalation-repository.ts';
@@ -33,8 +33,9 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
   const t = useT();
   const { client, refresh } = useAlerts();
   const { db, api } = useRenshi();
-  const ctx = useWriteContext();
-  const caseCtx = useCaseContext();
+  // Who acts: the signed-in user when the terminal is signed in (the name the server and the case trail know),
+  // else the local operator; the same identity the case screens use.
+  const ctx = useCaseContext();
   const { session } = useSync();
   const [exporting, setExporting] = useState(false);
   const doc = useObservable(() => db.escalations.findOne(anomalyId).$, [db, anomalyId]);
@@ -77,7 +78,7 @@ export function LostContactCaseDetail({ anomalyId }: { anomalyId: string }) {
     if (!state) return;
     setExporting(true);
     try {
-      const synced = await syncLostContactCaseRecord(caseCtx, state);
+      const synced = await syncLostContactCaseRecord(ctx, state);
       if (!synced.ok) throw new Error(synced.reasons.map((r) => describeReason(r)).join('；'));
       const delivery = session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null;
       const r = await exportEvidenceBundle({ ...ctx, api }, synced.doc, builtInTemplate('lost-contact'), delivery, employee?.name ?? null);
