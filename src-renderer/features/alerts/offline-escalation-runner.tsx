@@ -24,12 +24,13 @@ export function OfflineEscalationRunner() {
     if (online) return;
     let cancelled = false;
     let takeoverMs = DEFAULT_TAKEOVER_MS;
+    let siteId: string | null = null;
     const shown = storedShown(window.localStorage);
     const tick = async () => {
       const since = offlineSince.current;
       if (cancelled || since === null || Date.now() - since < takeoverMs) return;
       try {
-        await offlineEscalationTick({ db, now: Date.now(), shown, notify: async (note) => {
+        await offlineEscalationTick({ db, now: Date.now(), shown, siteId, notify: async (note) => {
           // Shown in the page at once (the bridge's event stream may not be connected yet right after a
           // start), and by the OS through main; the bridge's echo carries the same id, so it shows once.
           notifications.show({ id: note.id, title: note.title, message: note.body, color: 'red', autoClose: 30_000, withBorder: true });
@@ -44,6 +45,7 @@ export function OfflineEscalationRunner() {
       .settingsGet({})
       .then((s) => {
         takeoverMs = s.offlineTakeoverMinutes * 60_000;
+        siteId = s.siteId;
       })
       .catch(() => undefined)
       .finally(() => void tick());

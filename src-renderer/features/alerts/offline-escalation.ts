@@ -23,7 +23,15 @@ import { BUNDLED_YEARS } from '../attendance/use-attendance-data.ts';
 export type Shown = { has(id: string): boolean; add(id: string): void };
 export type Note = { id: string; title: string; body: string; siteId: string | null };
 
-export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: number; notify: (note: Note) => Promise<boolean>; shown: Shown }): Promise<{ changed: string[]; shown: string[] }> {
+export async function offlineEscalationTick(opts: {
+  db: RenshiDatabase;
+  now: number;
+  notify: (note: Note) => Promise<boolean>;
+  shown: Shown;
+  /** The terminal's own site (terminal setting): only its people's chains run here; null = every site on
+   *  this terminal (an HR office computer). */
+  siteId?: string | null;
+}): Promise<{ changed: string[]; shown: string[] }> {
   const { db, now } = opts;
   const plain = <T>(docs: { toMutableJSON(): unknown }[]) => docs.map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>) as T);
   const [employees, org, settings, punches, requests, chainDocs] = await Promise.all([
@@ -43,8 +51,9 @@ export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: num
   const settingDocs = plain<{ kind: string }>(settings);
   const requestDocs = plain<RequestDoc>(requests);
   const since = addDays(localDateOf(now), -1);
+  const mine = (x: { siteId: string }) => !opts.siteId || x.siteId === opts.siteId;
   const anomalies = findAnomalies({
-    employees,
+    employees: employees.filter(mine),
     sites: plain<OrgUnit>(org).filter((o): o is Site => o.kind === 'site'),
     shifts: settingDocs.filter((s): s is Shift => s.kind === 'shift'),
     punches: plain<Punch>(punches),
@@ -60,7 +69,7 @@ export async function offlineEscalationTick(opts: { db: RenshiDatabase; now: num
     const id = p.employeeId ?? employeeByPin.get(p.pin);
     if (id) byEmployee.set(id, [...(byEmployee.get(id) ?? []), { id: p.id, at: p.at }]);
   }
-  const step = terminalEscalationStep({ now, anomalies, chains, punchesOf: (id) => byEmployee.get(id) ?? [] });
+  const step = terminalEscalationStep({ now, anomalies, chains: chains.filter(mine), punchesOf: (id) => byEmployee.get(id) ?? [] });
   if (step.changed.length) await db.escalations.bulkUpsert(step.changed);
 
   const names = new Map(employees.map((e) => [e.id, e]));

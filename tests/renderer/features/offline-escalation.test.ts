@@ -96,6 +96,19 @@ describe('the missed-punch chain on an offline terminal', () => {
     expect(notes).toHaveLength(1);
   });
 
+  test("a terminal set to another site leaves this site's people to their own terminals", async () => {
+    const opened = await openTestDb({ name: 'terminal-3' });
+    dbs.push(opened);
+    await seed(opened.db);
+    const notes: Note[] = [];
+    const shown = storedShown(memoryStorage());
+    const other = await offlineEscalationTick({ db: opened.db, now: T('08:11'), notify: async (n) => (notes.push(n), true), shown, siteId: 's2' });
+    expect(other).toEqual({ changed: [], shown: [] });
+    const own = await offlineEscalationTick({ db: opened.db, now: T('08:11'), notify: async (n) => (notes.push(n), true), shown, siteId: 's1' });
+    expect(own.changed).toEqual(['anomaly|e1|2026-11-23']);
+    expect(notes).toHaveLength(1);
+  });
+
   test('the memory of what was shown is bounded and survives bad storage contents', () => {
     const storage = memoryStorage();
     storage.setItem('renshi.offlineEscalation.shown', '{not json');
