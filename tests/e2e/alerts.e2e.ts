@@ -232,6 +232,9 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   const terminalRuleApplies = toWorkingDay === 0;
   if (terminalRuleApplies) {
     await expect.poll(() => page.getByText('缺卡预警：请联系 王五（E9002）').first().isVisible(), { timeout: 40_000 }).toBe(true);
+    // The inbox lists this terminal's own chains while it cannot show the server's alerts.
+    await expect.poll(() => byTest('local-chain-row').filter({ hasText: '王五（E9002）' }).count()).toBe(1);
+    expect(await byTest('local-chain-row').filter({ hasText: '王五（E9002）' }).innerText()).toContain('已通知本人');
     await shot('alerts-08-offline-takeover');
   }
   expect(await byTest('alerts-unread').count()).toBe(0);

@@ -8,7 +8,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useT, type MessageKey } from '../../i18n/i18n.tsx';
 import { LostContactCaseDetail } from '../cases/lost-contact-case-detail.tsx';
-import { LostContactCases } from '../cases/lost-contact-cases.tsx';
+import { LostContactCases, useEscalationItems } from '../cases/lost-contact-cases.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
 import { EscalationReviewPage } from '../review/escalation-review-page.tsx';
@@ -49,6 +49,48 @@ export function NeedsServer() {
   return <EmptyState icon={<IconCloudOff size={24} />} title={<span data-testid="needs-server">{t('al.needsServer')}</span>} hint={t('al.needsServerHint')} />;
 }
 
+/**
+ * Without the server the inbox cannot show HR alerts, but this terminal's own copy of the missed-punch chains
+ * is here (including the ones it runs itself while the server is out of reach): what is under way, and who
+ * has to be contacted.
+ */
+function LocalChains() {
+  const t = useT();
+  const { items } = useEscalationItems();
+  const { employees } = useEmployees();
+  const names = useMemo(() => new Map(employees.map((e) => [e.id, `${e.name}（${e.employeeNo}）`])), [employees]);
+  const live = (items ?? [])
+    .filter((i) => i.phase === 'anomaly_detected' || i.phase === 'employee_messaged' || i.phase === 'emergency_contact_notified' || i.phase === 'hr_alerted')
+    .sort((a, b) => b.phaseSince - a.phaseSince);
+  if (!live.length) return null;
+  return (
+    <Paper withBorder radius="md" p="md" data-testid="local-chains">
+      <Text fw={600} mb={4}>
+        {t('al.localChains')}
+      </Text>
+      <Text size="xs" c="dimmed" mb="sm">
+        {t('al.localChainsHint')}
+      </Text>
+      <Table verticalSpacing="xs">
+        <Table.Tbody>
+          {live.map((i) => (
+            <Table.Tr key={i.anomalyId} data-testid="local-chain-row" style={i.case ? { cursor: 'pointer' } : undefined} onClick={() => i.case && navigate(`/alerts/cases/${encodeURIComponent(i.anomalyId)}`)}>
+              <Table.Td>{names.get(i.employeeId) ?? i.employeeId}</Table.Td>
+              <Table.Td>{i.date}</Table.Td>
+              <Table.Td>
+                <Badge color={i.phase === 'hr_alerted' ? 'orange' : 'blue'} variant="light" radius="sm" style={{ textTransform: 'none' }}>
+                  {t(`lc.phase.${i.phase}` as MessageKey)}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{formatDateTime(i.phaseSince)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Paper>
+  );
+}
+
 export const ALERT_REASONS = ['lost_contact_case_opened', 'reply_after_case_opened', 'punch_after_case_opened'] as const;
 const REASON_COLOR: Record<string, string> = { lost_contact_case_opened: 'red', reply_after_case_opened: 'blue', punch_after_case_opened: 'teal' };
 
@@ -68,7 +110,13 @@ function AlertsInbox() {
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
 
-  if (!client) return <NeedsServer />;
+  if (!client)
+    return (
+      <Stack gap="md">
+        <NeedsServer />
+        <LocalChains />
+      </Stack>
+    );
 
   const shown = alerts.filter(
     (a) =>
