@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RENSHI_ERROR_CODES, RenshiError, type RenshiErrorCode } from '#shared/errors';
 import { CaseOutcome, ContactMethod, EscalationState, MessageChannel } from '#shared/escalation/missed-punch-escalation';
+import { callServer, type ServerSession } from '../../sync/server-call.ts';
 
 /**
  * The renderer's client for the sync server's escalation endpoints (HR alerts, the in-app inbox, lost-contact
@@ -8,7 +8,7 @@ import { CaseOutcome, ContactMethod, EscalationState, MessageChannel } from '#sh
  * newer or older version than this terminal.
  */
 
-export type ServerSession = { serverUrl: string; token: string };
+export type { ServerSession };
 
 export const HrAlert = z.object({
   id: z.string(),
@@ -72,47 +72,22 @@ const ContactConfirmationSent = z.object({
 
 export type ContactAttemptInput = { method: z.infer<typeof ContactMethod>; reached: boolean; note: string };
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-async function call<S extends z.ZodType>(session: ServerSession, path: string, schema: S, init?: { method?: 'GET' | 'POST'; body?: unknown }): Promise<z.infer<S>> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(path, session.serverUrl), {
-      method: init?.method ?? 'GET',
-      headers: { authorization: `Bearer ${session.token}`, ...(init?.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (err) {
-    throw new RenshiError('device-unreachable', `sync server did not answer: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = ErrorBody.safeParse(json);
-    const code = parsed.success && (RENSHI_ERROR_CODES as readonly string[]).includes(parsed.data.error.code) ? (parsed.data.error.code as RenshiErrorCode) : 'internal';
-    throw new RenshiError(code, parsed.success ? parsed.data.error.message : `sync server answered ${res.status}`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new RenshiError('internal', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
-  return parsed.data;
-}
-
 const enc = encodeURIComponent;
 
 export function escalationClient(session: ServerSession) {
   return {
-    alerts: async (open: boolean) => (await call(session, `/escalation/alerts?open=${open ? 1 : 0}&limit=500`, z.object({ alerts: z.array(HrAlert) }))).alerts,
-    acknowledge: (id: string) => call(session, `/escalation/alerts/${enc(id)}/acknowledge`, z.object({ ok: z.boolean() }), { method: 'POST', body: {} }),
-    inbox: async () => (await call(session, '/notifications/in-app?limit=200', z.object({ messages: z.array(InAppMessage) }))).messages,
-    items: async (status: 'open' | 'cases' | 'all', limit = 500) => (await call(session, `/escalation/items?status=${status}&limit=${limit}`, z.object({ items: z.array(EscalationItem) }))).items,
-    item: (anomalyId: string) => call(session, `/escalation/items/${enc(anomalyId)}`, EscalationItem),
-    history: (messageId: string) => call(session, `/notifications/messages/${enc(messageId)}/history`, z.object({ history: z.array(StatusEntry) })),
-    recordAttempt: (anomalyId: string, input: ContactAttemptInput) => call(session, `/escalation/items/${enc(anomalyId)}/contact-attempts`, EscalationItem, { method: 'POST', body: input }),
-    recordReason: (anomalyId: string, reason: string) => call(session, `/escalation/items/${enc(anomalyId)}/known-reason`, EscalationItem, { method: 'POST', body: { reason } }),
+    alerts: async (open: boolean) => (await callServer(session, `/escalation/alerts?open=${open ? 1 : 0}&limit=500`, z.object({ alerts: z.array(HrAlert) }))).alerts,
+    acknowledge: (id: string) => callServer(session, `/escalation/alerts/${enc(id)}/acknowledge`, z.object({ ok: z.boolean() }), {}),
+    inbox: async () => (await callServer(session, '/notifications/in-app?limit=200', z.object({ messages: z.array(InAppMessage) }))).messages,
+    items: async (status: 'open' | 'cases' | 'all', limit = 500) => (await callServer(session, `/escalation/items?status=${status}&limit=${limit}`, z.object({ items: z.array(EscalationItem) }))).items,
+    item: (anomalyId: string) => callServer(session, `/escalation/items/${enc(anomalyId)}`, EscalationItem),
+    history: (messageId: string) => callServer(session, `/notifications/messages/${enc(messageId)}/history`, z.object({ history: z.array(StatusEntry) })),
+    recordAttempt: (anomalyId: string, input: ContactAttemptInput) => callServer(session, `/escalation/items/${enc(anomalyId)}/contact-attempts`, EscalationItem, input),
+    recordReason: (anomalyId: string, reason: string) => callServer(session, `/escalation/items/${enc(anomalyId)}/known-reason`, EscalationItem, { reason }),
     close: (anomalyId: string, outcome: z.infer<typeof CaseOutcome>, note: string) =>
-      call(session, `/escalation/items/${enc(anomalyId)}/close`, EscalationItem, { method: 'POST', body: { outcome, note } }),
-    contactConfirmations: async () => (await call(session, '/escalation/contact-confirmations', z.object({ employees: z.array(ContactConfirmationStatus) }))).employees,
-    requestContactConfirmation: (employeeIds: string[]) => call(session, '/escalation/contact-confirmations', ContactConfirmationSent, { method: 'POST', body: { employeeIds } }),
+      callServer(session, `/escalation/items/${enc(anomalyId)}/close`, EscalationItem, { outcome, note }),
+    contactConfirmations: async () => (await callServer(session, '/escalation/contact-confirmations', z.object({ employees: z.array(ContactConfirmationStatus) }))).employees,
+    requestContactConfirmation: (employeeIds: string[]) => callServer(session, '/escalation/contact-confirmations', ContactConfirmationSent, { employeeIds }),
   };
 }
 export type EscalationClient = ReturnType<typeof escalationClient>;
