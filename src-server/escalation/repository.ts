@@ -1,6 +1,6 @@
 import { canonicalJson } from '#shared/audit/chain';
 import { escalationDoc, mergeEscalationStates, stateOf, type EscalationDoc } from '#shared/escalation/escalation-doc';
-import { due, EscalationState } from '#shared/escalation/missed-punch-escalation';
+import { due, EscalationState, LIVE_PHASES } from '#shared/escalation/missed-punch-escalation';
 import type { Database, Queryable } from '../db/database.ts';
 import { feedChannelOf } from '../sync/feed.ts';
 import { syncRepository } from '../sync/repository.ts';
@@ -8,10 +8,6 @@ import { syncRepository } from '../sync/repository.ts';
 export type StoredEscalation = { state: EscalationState; version: number; expectedAt: number };
 
 type Row = { state: unknown; version: number; expected_at: string | number };
-
-export const OPEN_PHASES = ['anomaly_detected', 'employee_messaged', 'emergency_contact_notified'] as const;
-/** Phases in which replies and punches still matter (the chain is running, or a case is open). */
-export const LIVE_PHASES = [...OPEN_PHASES, 'hr_alerted'] as const;
 
 /**
  * The runner's rows, and their replicated mirror: every insert and save also writes the chain as an

@@ -1,6 +1,10 @@
 import { findAnomalies } from '#shared/attendance/anomalies';
 import {
   due,
+  EARLY_PUNCH_MS,
+  LIVE_PHASES,
+  OPEN_PHASES,
+  punchForChain,
   startEscalation,
   transition,
   type EscalationCommand,
@@ -13,7 +17,7 @@ import type { Database } from '../db/database.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { signReplyToken } from '../notifications/reply-token.ts';
 import { addressesFor, alertText, emergencyChannels, employeeChannels, messageText } from './messages.ts';
-import { escalationRepository, LIVE_PHASES, OPEN_PHASES } from './repository.ts';
+import { escalationRepository } from './repository.ts';
 import { syncedRecords } from './synced-records.ts';
 
 /**
@@ -156,15 +160,11 @@ export function escalationRunner({ db, notifier, secret, publicUrl, replyTtlMs, 
     const live = await repo.live();
     if (!live.length) return [];
     const employees = await Promise.all([...new Set(live.map((l) => l.state.employeeId))].map((id) => records.employee(id)));
-    const since = Math.min(...live.map((l) => l.expectedAt)) - 2 * 3_600_000;
+    const since = Math.min(...live.map((l) => l.expectedAt)) - EARLY_PUNCH_MS;
     const byEmployee = await records.punchesOf(employees.filter((e) => e !== null), since);
     const touched: string[] = [];
     for (const { state, expectedAt } of live) {
-      const seen = new Set(state.timeline.flatMap((t) => (t.type === 'punched' ? [t.punchId] : [])));
-      const caseOpenedAt = state.case?.openedAt ?? null;
-      const punch = (byEmployee.get(state.employeeId) ?? []).find(
-        (p) => !seen.has(p.id) && p.at >= expectedAt - 2 * 3_600_000 && (caseOpenedAt === null ? true : p.at >= caseOpenedAt && seen.size === 0),
-      );
+      const punch = punchForChain(state, expectedAt, byEmployee.get(state.employeeId) ?? []);
       if (!punch) continue;
       await update(state.anomalyId, (s) => (s.timeline.some((t) => t.type === 'punched' && t.punchId === punch.id) ? [] : [{ event: { type: 'punched', punchId: punch.id, at: punch.at } }]));
       touched.push(state.anomalyId);

@@ -184,7 +184,11 @@ export interface TransitionResult {
   commands: EscalationCommand[];
 }
 
-const OPEN_PHASES: readonly EscalationPhase[] = ['anomaly_detected', 'employee_messaged', 'emergency_contact_notified'];
+/** The chain is running: a timer or a reply moves it on. */
+export const OPEN_PHASES = ['anomaly_detected', 'employee_messaged', 'emergency_contact_notified'] as const satisfies readonly EscalationPhase[];
+/** Phases in which replies and punches still matter (the chain is running, or a case is open). */
+export const LIVE_PHASES = [...OPEN_PHASES, 'hr_alerted'] as const satisfies readonly EscalationPhase[];
+const isOpen = (p: EscalationPhase) => (OPEN_PHASES as readonly EscalationPhase[]).includes(p);
 
 export function transition(state: EscalationState, input: EscalationEventInput, now: number): TransitionResult {
   const event = EscalationEvent.parse(input);
@@ -227,7 +231,7 @@ export function transition(state: EscalationState, input: EscalationEventInput, 
       break;
     case 'reply':
       s.timeline.push({ type: 'reply', at: now, from: event.from, reason: event.reason, text: event.text });
-      if (OPEN_PHASES.includes(s.phase)) {
+      if (isOpen(s.phase)) {
         enter('resolved');
         s.resolution = { at: now, by: event.from, reason: event.reason, note: event.text };
         s.timeline.push({ type: 'resolved', at: now, by: event.from, note: event.text });
@@ -238,7 +242,7 @@ export function transition(state: EscalationState, input: EscalationEventInput, 
       break;
     case 'punched':
       s.timeline.push({ type: 'punched', at: now, punchId: event.punchId, punchAt: event.at });
-      if (OPEN_PHASES.includes(s.phase)) {
+      if (isOpen(s.phase)) {
         enter('resolved');
         s.resolution = { at: now, by: 'punch', reason: 'late', note: '' };
         s.timeline.push({ type: 'resolved', at: now, by: 'punch', note: '' });
@@ -247,7 +251,7 @@ export function transition(state: EscalationState, input: EscalationEventInput, 
       }
       break;
     case 'hr_resolve':
-      if (!OPEN_PHASES.includes(s.phase)) throw new RenshiError('conflict', `escalation ${s.anomalyId} is ${s.phase}: close the case instead`);
+      if (!isOpen(s.phase)) throw new RenshiError('conflict', `escalation ${s.anomalyId} is ${s.phase}: close the case instead`);
       enter('resolved');
       s.resolution = { at: now, by: 'hr', reason: null, note: event.note };
       s.timeline.push({ type: 'resolved', at: now, by: 'hr', note: `${event.by}: ${event.note}` });
@@ -278,6 +282,20 @@ export function transition(state: EscalationState, input: EscalationEventInput, 
     }
   }
   return { state: s, commands: issued };
+}
+
+/** How long before the expected start a punch still counts (someone who came early is not missing). */
+export const EARLY_PUNCH_MS = 2 * 3_600_000;
+
+/**
+ * The punch that the chain should hear about next, of `punches` in time order: while it runs, the first one
+ * from two hours before the expected start on ends it; once a case is open, the first one after the case
+ * opened goes on the timeline (and alerts HR). Null when there is none it has not seen.
+ */
+export function punchForChain<P extends { id: string; at: number }>(state: EscalationState, expectedAt: number, punches: readonly P[]): P | null {
+  const seen = new Set(state.timeline.flatMap((t) => (t.type === 'punched' ? [t.punchId] : [])));
+  const caseOpenedAt = state.case?.openedAt ?? null;
+  return punches.find((p) => !seen.has(p.id) && p.at >= expectedAt - EARLY_PUNCH_MS && (caseOpenedAt === null || (p.at >= caseOpenedAt && seen.size === 0))) ?? null;
 }
 
 /**

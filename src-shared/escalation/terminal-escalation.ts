@@ -1,6 +1,6 @@
 import type { AttendanceAnomaly } from '../attendance/anomalies.ts';
 import { escalationDoc, stateOf, type EscalationDoc } from './escalation-doc.ts';
-import { due, startEscalation, transition, type EscalationCommand, type EscalationState, type MessageChannel } from './missed-punch-escalation.ts';
+import { due, LIVE_PHASES, punchForChain, startEscalation, transition, type EscalationCommand, type EscalationState, type MessageChannel } from './missed-punch-escalation.ts';
 
 /**
  * The missed-punch chain run on a site terminal while the sync server is out of reach (story 1: "timers run
@@ -40,7 +40,6 @@ export type TerminalStepResult = {
   toShow: { chain: EscalationDoc; command: EscalationCommand }[];
 };
 
-const RUNNING = new Set(['anomaly_detected', 'employee_messaged', 'emergency_contact_notified']);
 
 export function terminalEscalationStep({ now, anomalies, chains, punchesOf }: TerminalStepInput): TerminalStepResult {
   const byId = new Map(chains.map((c) => [c.id, c]));
@@ -55,7 +54,7 @@ export function terminalEscalationStep({ now, anomalies, chains, punchesOf }: Te
   for (const doc of byId.values()) {
     let state: EscalationState = stateOf(doc);
     const before = state;
-    if (RUNNING.has(state.phase) || state.phase === 'hr_alerted') state = applyPunch(state, doc.expectedAt, punchesOf(state.employeeId), now);
+    if ((LIVE_PHASES as readonly string[]).includes(state.phase)) state = applyPunch(state, doc.expectedAt, punchesOf(state.employeeId), now);
     const at = due(state, now);
     if (at !== null && at <= now) state = transition(state, { type: 'timer' }, now).state;
     if (state !== before) changed.set(doc.id, escalationDoc(state, doc.expectedAt, now));
@@ -64,15 +63,9 @@ export function terminalEscalationStep({ now, anomalies, chains, punchesOf }: Te
   return { changed: [...changed.values()], toShow };
 }
 
-/**
- * As on the server: a punch from two hours before the expected start ends a running chain; once a case is
- * open, the first punch after it is put on the timeline (and alerts HR).
- */
+/** As on the server (punchForChain), over the punches this terminal holds up to now. */
 function applyPunch(state: EscalationState, expectedAt: number, punches: readonly PunchSeen[], now: number): EscalationState {
-  const seen = new Set(state.timeline.flatMap((t) => (t.type === 'punched' ? [t.punchId] : [])));
-  const caseOpenedAt = state.case?.openedAt ?? null;
-  const punch = [...punches]
-    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
-    .find((p) => !seen.has(p.id) && p.at <= now && p.at >= expectedAt - 2 * 3_600_000 && (caseOpenedAt === null || (p.at >= caseOpenedAt && seen.size === 0)));
+  const inOrder = punches.filter((p) => p.at <= now).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  const punch = punchForChain(state, expectedAt, inOrder);
   return punch ? transition(state, { type: 'punched', punchId: punch.id, at: punch.at }, now).state : state;
 }

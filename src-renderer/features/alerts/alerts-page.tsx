@@ -2,6 +2,7 @@ import { Alert, Badge, Box, Button, Checkbox, Group, Paper, ScrollArea, Segmente
 import { notifications } from '@mantine/notifications';
 import { IconBell, IconCloudOff } from '@tabler/icons-react';
 import { useMemo, useState, type ReactNode } from 'react';
+import { LIVE_PHASES } from '#shared/escalation/missed-punch-escalation';
 import { navigate } from '../../app/router.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -60,7 +61,7 @@ function LocalChains() {
   const { employees } = useEmployees();
   const names = useMemo(() => new Map(employees.map((e) => [e.id, `${e.name}（${e.employeeNo}）`])), [employees]);
   const live = (items ?? [])
-    .filter((i) => i.phase === 'anomaly_detected' || i.phase === 'employee_messaged' || i.phase === 'emergency_contact_notified' || i.phase === 'hr_alerted')
+    .filter((i) => (LIVE_PHASES as readonly string[]).includes(i.phase))
     .sort((a, b) => b.phaseSince - a.phaseSince);
   if (!live.length) return null;
   return (

@@ -1,8 +1,9 @@
 import { findAnomalies } from '#shared/attendance/anomalies';
+import { groupPunchesByEmployee } from '#shared/attendance/daily-attendance';
 import { calendarFrom, type HolidayYearSetting } from '#shared/calendar/holiday-calendar';
 import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { EscalationCommand } from '#shared/escalation/missed-punch-escalation';
-import { terminalEscalationStep, type PunchSeen } from '#shared/escalation/terminal-escalation';
+import { terminalEscalationStep } from '#shared/escalation/terminal-escalation';
 import type { Shift } from '#shared/schemas/attendance-setup';
 import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
 import type { OrgUnit, Site } from '#shared/schemas/org';
@@ -50,25 +51,21 @@ export async function offlineEscalationTick(opts: {
   });
   const settingDocs = plain<{ kind: string }>(settings);
   const requestDocs = plain<RequestDoc>(requests);
+  const punchList = plain<Punch>(punches);
   const since = addDays(localDateOf(now), -1);
   const mine = (x: { siteId: string }) => !opts.siteId || x.siteId === opts.siteId;
   const anomalies = findAnomalies({
     employees: employees.filter(mine),
     sites: plain<OrgUnit>(org).filter((o): o is Site => o.kind === 'site'),
     shifts: settingDocs.filter((s): s is Shift => s.kind === 'shift'),
-    punches: plain<Punch>(punches),
+    punches: punchList,
     leaves: requestDocs.filter((r): r is LeaveRequest => r.kind === 'leave' && r.endDate >= since),
     corrections: requestDocs.filter((r): r is PunchCorrection => r.kind === 'punch_correction'),
     calendar: calendarFrom(BUNDLED_YEARS, settingDocs.filter((s): s is HolidayYearSetting => s.kind === 'holiday_year').map((s) => s.calendar)),
     skipEmployeeIds: new Set(chains.filter((c) => c.phase === 'hr_alerted').map((c) => c.employeeId)),
     now,
   });
-  const byEmployee = new Map<string, PunchSeen[]>();
-  const employeeByPin = new Map(employees.map((e) => [e.devicePin, e.id]));
-  for (const p of plain<Punch>(punches)) {
-    const id = p.employeeId ?? employeeByPin.get(p.pin);
-    if (id) byEmployee.set(id, [...(byEmployee.get(id) ?? []), { id: p.id, at: p.at }]);
-  }
+  const { byEmployee } = groupPunchesByEmployee(employees, punchList);
   const step = terminalEscalationStep({ now, anomalies, chains: chains.filter(mine), punchesOf: (id) => byEmployee.get(id) ?? [] });
   if (step.changed.length) await db.escalations.bulkUpsert(step.changed);
 
