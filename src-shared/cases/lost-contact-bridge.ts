@@ -1,3 +1,4 @@
+import { CONTACT_METHOD_ZH } from '../escalation/escalation-labels.ts';
 import type { EscalationState } from '../escalation/missed-punch-escalation.ts';
 import { localDateTimeOf } from '../time.ts';
 import type { CaseDoc } from './case-doc.ts';
@@ -20,7 +21,7 @@ export function lostContactEvidenceFromEscalation(state: EscalationState): CaseE
     }
   }
   for (const a of c.contactAttempts) {
-    events.push(evidence(`${c.id}|attempt|${a.at}|${a.by}`, 'contact-attempt', `${localDateTimeOf(a.at)} ${METHOD_ZH[a.method] ?? a.method}，${a.reached ? '已联系上' : '未联系上'}${a.note ? `：${a.note}` : ''}（${a.by} 记录）`, 'contact-attempts'));
+    events.push(evidence(`${c.id}|attempt|${a.at}|${a.by}`, 'contact-attempt', `${localDateTimeOf(a.at)} ${CONTACT_METHOD_ZH[a.method]}，${a.reached ? '已联系上' : '未联系上'}${a.note ? `：${a.note}` : ''}（${a.by} 记录）`, 'contact-attempts'));
   }
   if (c.knownReason) events.push(evidence(`${c.id}|reason|${c.knownReason.at}`, 'known-reason', `${c.knownReason.reason}（${localDateTimeOf(c.knownReason.at)} ${c.knownReason.by} 记录）`, 'known-reason'));
   return events;
@@ -48,9 +49,6 @@ export function syncLostContactCase(template: CaseTemplate, state: EscalationSta
   }
   return { ok: true, doc, audit };
 }
-
-/** How HR reached out, as the case text says it (the chain stores the method's code). */
-const METHOD_ZH: Record<string, string> = { phone: '电话', visit: '上门', sms: '短信', wecom: '企业微信', email: '邮件', letter: '信函', other: '其他方式' };
 
 function evidence(id: string, kind: string, description: string, stepId: string): CaseEventInput {
   return { type: 'add_evidence', evidence: { id, kind, description, stepId } };

@@ -1,4 +1,5 @@
 import { citedArticles } from '../cases/case-template.ts';
+import { CASE_OUTCOME_ZH, CONTACT_METHOD_ZH, REPLY_REASON_ZH } from '../escalation/escalation-labels.ts';
 import type { TimelineEntry } from '../escalation/missed-punch-escalation.ts';
 import { lawArticle } from '../law/law-search.ts';
 import { verifySignature } from '../signature/signed-document.ts';
@@ -41,9 +42,6 @@ const TIMELINE_ZH: Record<string, string> = {
   anomaly_detected: '发现异常', message_sent: '发送消息', no_channel: '无可用渠道', reply: '收到回复', punched: '打卡',
   hr_alerted: '提醒HR', case_opened: '开启失联案件', contact_attempt: '联系尝试', known_reason: '已知原因', resolved: '解除', case_closed: '结案',
 };
-const METHOD_ZH: Record<string, string> = { phone: '电话', visit: '上门', sms: '短信', wecom: '企业微信', email: '邮件', letter: '信函', other: '其他方式' };
-const OUTCOME_ZH: Record<string, string> = { returned: '已返岗', reason_confirmed: '原因已核实', dismissal_started: '已启动旷工解除流程', other: '其他' };
-const REPLY_ZH: Record<string, string> = { late: '迟到', sick: '生病', on_leave: '已请假', other: '其他' };
 const WHO_ZH: Record<string, string> = { employee: '员工本人', emergency_contact: '紧急联系人', punch: '打卡', hr: 'HR' };
 function timelineText(e: TimelineEntry): string {
   switch (e.type) {
@@ -52,17 +50,17 @@ function timelineText(e: TimelineEntry): string {
     case 'no_channel':
       return `${WHO_ZH[e.to]}没有可用的联系渠道`;
     case 'reply':
-      return `${WHO_ZH[e.from]}回复：${REPLY_ZH[e.reason] ?? e.reason}${e.text ? `，“${e.text}”` : ''}`;
+      return `${WHO_ZH[e.from]}回复：${REPLY_REASON_ZH[e.reason]}${e.text ? `，“${e.text}”` : ''}`;
     case 'punched':
       return `打卡 ${localDateTimeOf(e.punchAt)}（${e.punchId}）`;
     case 'contact_attempt':
-      return `${e.by}：${METHOD_ZH[e.method] ?? e.method}，${e.reached ? '已联系上' : '未联系上'}${e.note ? `，${e.note}` : ''}`;
+      return `${e.by}：${CONTACT_METHOD_ZH[e.method]}，${e.reached ? '已联系上' : '未联系上'}${e.note ? `，${e.note}` : ''}`;
     case 'known_reason':
       return `${e.by}：${e.reason}`;
     case 'resolved':
       return `由${WHO_ZH[e.by]}解除${e.note ? `：${e.note}` : ''}`;
     case 'case_closed':
-      return `${e.by}：${OUTCOME_ZH[e.outcome] ?? e.outcome}${e.note ? `，${e.note}` : ''}`;
+      return `${e.by}：${CASE_OUTCOME_ZH[e.outcome]}${e.note ? `，${e.note}` : ''}`;
     case 'case_opened':
       return e.caseId;
     case 'hr_alerted':
@@ -179,7 +177,7 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
         `　缺卡预警与联系记录（${chain.date}）`,
         [
           `预警链 ${chain.id}：${PHASE_ZH[chain.phase] ?? chain.phase}。每条消息、回复、联系尝试与已知原因均按发生时间列出；原始记录见 records/escalations.json。`,
-          ...(chain.case ? [`失联案件 ${chain.case.id}：联系尝试 ${chain.case.contactAttempts.length} 次；已知原因：${chain.case.knownReason?.reason ?? '尚未记录'}${chain.case.closedAt !== null ? `；${t(chain.case.closedAt)} 结案（${OUTCOME_ZH[chain.case.outcome ?? ''] ?? chain.case.outcome ?? ''}）` : ''}。`] : []),
+          ...(chain.case ? [`失联案件 ${chain.case.id}：联系尝试 ${chain.case.contactAttempts.length} 次；已知原因：${chain.case.knownReason?.reason ?? '尚未记录'}${chain.case.closedAt !== null ? `；${t(chain.case.closedAt)} 结案（${chain.case.outcome ? CASE_OUTCOME_ZH[chain.case.outcome] : ''}）` : ''}。`] : []),
         ],
         { columns: [{ header: '时间', weight: 2.2 }, { header: '事件', weight: 2 }, { header: '内容', weight: 6 }], rows: chain.timeline.map((e) => [t(e.at), TIMELINE_ZH[e.type] ?? e.type, timelineText(e)]) },
         '无记录',
