@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EscalationDoc } from '#shared/escalation/escalation-doc';
+import { withoutMeta } from '#shared/sync/conflicts';
 import type { Database } from '../db/database.ts';
 import type { SyncService } from '../sync/service.ts';
 import { buildChannels, NotificationConfig, notificationConfigFromEnv } from '../notifications/config.ts';
@@ -32,10 +33,6 @@ export type EscalationModuleOptions = {
  * endpoints and the timer. Registered from app.ts with one line; closing the app stops the timer after the
  * tick in progress.
  */
-function withoutMeta(doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_')));
-}
-
 export async function registerEscalation(app: FastifyInstance, opts: EscalationModuleOptions) {
   const { db, clock = Date.now } = opts;
   const config = NotificationConfig.parse(opts.config ?? notificationConfigFromEnv(process.env));

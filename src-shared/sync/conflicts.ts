@@ -57,8 +57,8 @@ export function decidePush(
 /** Merges two versions of a case; a master that is not a valid case (never written by this server) keeps
  *  the keep-both rule rather than being guessed at. */
 function mergeDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
-  const m = CaseDoc.safeParse(withoutDeleted(master));
-  const i = CaseDoc.safeParse(withoutDeleted(incoming));
+  const m = CaseDoc.safeParse(withoutMeta(master));
+  const i = CaseDoc.safeParse(withoutMeta(incoming));
   if (!m.success || !i.success) return { kind: 'conflict', recordLosingVersion: true };
   const merged = resolveCaseConflict({ master: m.data, incoming: i.data });
   const doc: SyncDoc = { ...merged, _deleted: false };
@@ -70,15 +70,16 @@ function mergeDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
 
 /** Merges two versions of an escalation chain (mergeEscalationStates); same shape as the case rule. */
 function mergeEscalationDecision(master: SyncDoc, incoming: SyncDoc): PushDecision {
-  const m = EscalationDoc.safeParse(withoutDeleted(master));
-  const i = EscalationDoc.safeParse(withoutDeleted(incoming));
+  const m = EscalationDoc.safeParse(withoutMeta(master));
+  const i = EscalationDoc.safeParse(withoutMeta(incoming));
   if (!m.success || !i.success) return { kind: 'conflict', recordLosingVersion: true };
   const doc: SyncDoc = { ...mergeEscalationDocs(m.data, i.data), _deleted: false };
   const masterCanonical: SyncDoc = { ...mergeEscalationDocs(m.data, m.data), _deleted: false };
   return sameContent(doc, masterCanonical) ? { kind: 'conflict', recordLosingVersion: false } : { kind: 'merge', doc };
 }
 
-function withoutDeleted(doc: SyncDoc): Record<string, unknown> {
+/** The document's own fields: replication metadata (`_deleted`, `_rev`, `_meta`, ...) left out. */
+export function withoutMeta(doc: SyncDoc): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) if (!k.startsWith('_')) out[k] = v;
   return out;
