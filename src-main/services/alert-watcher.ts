@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { batchNotes } from '#shared/escalation/note-batch';
 import type { SyncSession } from '#shared/ipc/contract';
 import { readJsonFile, writeFileAtomic } from './files.ts';
 
 /**
  * Raises a local notification on this terminal for each new HR alert of its site (a lost-contact case
- * opened, a late reply or punch on an open case). It polls the sync server with the terminal's own session:
+ * opened, a late reply or punch on an open case; more than a few at once as one summary, see note-batch.ts). It polls the sync server with the terminal's own session:
  * the server already limits terminals and site admins to their site's alerts.
  *
  * What was notified is remembered in a file in the data folder, so a restart does not notify again; an
@@ -79,13 +80,16 @@ export function createAlertWatcher(opts: AlertWatcherOptions): AlertWatcher {
       // The in-app copy of an alert carries the employee's name and the day; without it a plain text will do.
       const inbox = await get(session, '/notifications/in-app?limit=500', InboxAnswer).catch(() => ({ messages: [] }));
       const texts = new Map(inbox.messages.map((m) => [m.logicalId, m]));
-      for (const alert of fresh) {
+      const notes = fresh.map((alert) => {
         const message = texts.get(alert.id);
-        const title = REASON_TITLES[alert.reason] ?? 'HR 预警';
         const body = message ? `${message.subject}\n${message.text}` : `员工 ${alert.employeeId} 需要 HR 跟进`;
-        if (await opts.notify({ title, body: body.slice(0, 2000), siteId: alert.siteId })) {
-          remember(alert.id);
-          done.push(alert.id);
+        return { alertIds: [alert.id], title: REASON_TITLES[alert.reason] ?? 'HR 预警', body: body.slice(0, 2000), siteId: alert.siteId };
+      });
+      const batch = batchNotes(notes, { title: (n) => `HR 预警：${n} 条新预警`, footer: '请在「预警 → 预警收件箱」中逐条查看和确认。' });
+      for (const { alertIds, ...note } of 'summary' in batch ? [{ ...batch.summary, alertIds: fresh.map((a) => a.id) }] : batch.notes) {
+        if (await opts.notify(note)) {
+          for (const id of alertIds) remember(id);
+          done.push(...alertIds);
         }
       }
     } catch (err) {

@@ -223,7 +223,9 @@ it('an unreachable employee becomes an HR alert and a lost-contact case that HR 
   await page.evaluate(() => (location.hash = '#/employees'));
   // The exact row, by employee number.
   await expect.poll(() => byTest('employee-row').filter({ hasText: 'E9002' }).count(), { timeout: 20_000 }).toBe(1);
-  await bridge('settingsSet', { serverMode: 'offline', offlineTakeoverMinutes: 0 });
+  // This terminal is the site's own (terminal setting): it runs its site's chains, not those of the demo
+  // company's people, whose shifts may or may not have started at the hour the test runs.
+  await bridge('settingsSet', { serverMode: 'offline', offlineTakeoverMinutes: 0, siteId: SITE_ID });
   await page.evaluate(() => (location.hash = '#/alerts'));
   await page.reload();
   await expect.poll(() => byTest('needs-server').textContent(), { timeout: 15_000 }).toBe('此功能需要连接同步服务器');

@@ -115,6 +115,19 @@ describe('alert watcher', () => {
     expect((await fresh.w.check()).length).toBeGreaterThan(0); // starts over rather than failing to start
   });
 
+  test('many new alerts at once become one notification naming each, and all are remembered', async () => {
+    const first = watcher();
+    await first.w.check(); // what earlier tests left is shown and remembered
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await raiseAlert('site-a', `burst${i}`));
+    const burst = watcher();
+    expect((await burst.w.check()).sort()).toEqual([...ids].sort());
+    expect(burst.shown).toHaveLength(1);
+    expect(burst.shown[0]).toMatchObject({ title: 'HR 预警：5 条新预警', siteId: 'site-a' });
+    expect(burst.shown[0]!.body.split('\n').filter((l) => l.includes('失联预警：已开启失联案件'))).toHaveLength(5);
+    expect(await watcher().w.check()).toEqual([]);
+  });
+
   test('an admin session (HR terminal) sees every site', async () => {
     const b = await raiseAlert('site-b');
     const { w } = watcher({ token: adminToken });

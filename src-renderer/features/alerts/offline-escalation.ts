@@ -3,6 +3,7 @@ import { groupPunchesByEmployee } from '#shared/attendance/daily-attendance';
 import { calendarFrom, type HolidayYearSetting } from '#shared/calendar/holiday-calendar';
 import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { EscalationCommand } from '#shared/escalation/missed-punch-escalation';
+import { batchNotes } from '#shared/escalation/note-batch';
 import { terminalEscalationStep } from '#shared/escalation/terminal-escalation';
 import type { Shift } from '#shared/schemas/attendance-setup';
 import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
@@ -19,7 +20,8 @@ import { BUNDLED_YEARS } from '../attendance/use-attendance-data.ts';
  * One tick of the missed-punch chain on this terminal while the sync server is out of reach (see
  * src-shared/escalation/terminal-escalation.ts): the anomaly rule over the local copy, the chains advanced
  * and stored in the replicated collection, and each waiting command shown once on this terminal as a task
- * for the site admin. Returns what it did, for the caller's log and for tests.
+ * for the site admin (more than a few at once as one summary: see note-batch.ts). Returns what it did, for the
+ * caller's log and for tests.
  */
 export type Shown = { has(id: string): boolean; add(id: string): void };
 export type Note = { id: string; title: string; body: string; siteId: string | null };
@@ -70,16 +72,25 @@ export async function offlineEscalationTick(opts: {
   if (step.changed.length) await db.escalations.bulkUpsert(step.changed);
 
   const names = new Map(employees.map((e) => [e.id, e]));
+  const pending = step.toShow
+    .filter(({ command }) => !opts.shown.has(command.id))
+    .map(({ chain, command }) => {
+      const e = names.get(chain.employeeId);
+      const who = e ? `${e.name}（${e.employeeNo}）` : chain.employeeId;
+      return { commandId: command.id, id: `offline-escalation|${command.id}`, ...noteFor(command, who, e?.phone ?? null, chain.date), siteId: chain.siteId };
+    });
+  const batch = batchNotes(pending, {
+    title: (n) => `缺卡预警：${n} 项联系任务`,
+    footer: '同步服务器暂时连不上，系统无法自动发送消息。请在「预警」页的本机预警链中逐一联系，并在失联案件中记录。',
+  });
   const shownNow: string[] = [];
-  for (const { chain, command } of step.toShow) {
-    if (opts.shown.has(command.id)) continue;
-    const e = names.get(chain.employeeId);
-    const who = e ? `${e.name}（${e.employeeNo}）` : chain.employeeId;
-    if (await opts.notify({ id: `offline-escalation|${command.id}`, ...noteFor(command, who, e?.phone ?? null, chain.date), siteId: chain.siteId })) {
-      opts.shown.add(command.id);
-      shownNow.push(command.id);
-    }
-  }
+  const show = async (note: Note, commandIds: string[]) => {
+    if (!(await opts.notify(note))) return;
+    for (const id of commandIds) opts.shown.add(id);
+    shownNow.push(...commandIds);
+  };
+  if ('summary' in batch) await show({ id: `offline-escalation|batch|${pending[0]!.commandId}`, ...batch.summary }, pending.map((p) => p.commandId));
+  else for (const { commandId, ...note } of batch.notes) await show(note, [commandId]);
   return { changed: step.changed.map((d) => d.id), shown: shownNow };
 }
 

@@ -109,6 +109,26 @@ describe('the missed-punch chain on an offline terminal', () => {
     expect(notes).toHaveLength(1);
   });
 
+  test('a whole shift missing is one summary task listing each person, and each is still shown only once', async () => {
+    const opened = await openTestDb({ name: 'terminal-4' });
+    dbs.push(opened);
+    await seed(opened.db);
+    for (let i = 3; i <= 7; i++) {
+      await opened.db.employees.insert(Employee.parse({ id: `e${i}`, employeeNo: `E00${i}`, name: `工人${i}`, departmentId: 'd1', siteId: 's1', hireDate: '2024-01-01', devicePin: String(i), phone: null, shiftId: 'day', updatedAt: 1 }));
+    }
+    const notes: Note[] = [];
+    const shown = storedShown(memoryStorage());
+    const first = await offlineEscalationTick({ db: opened.db, now: T('08:11'), notify: async (n) => (notes.push(n), true), shown });
+    expect(first.shown).toHaveLength(6); // Zhang San and the five workers; Li Si punched
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.title).toBe('缺卡预警：6 项联系任务');
+    expect(notes[0]!.siteId).toBe('s1');
+    for (const who of ['张三（E001）', '工人3（E003）', '工人7（E007）']) expect(notes[0]!.body).toContain(`缺卡预警：请联系 ${who}`);
+    expect(notes[0]!.body).not.toContain('李四');
+    await offlineEscalationTick({ db: opened.db, now: T('08:30'), notify: async (n) => (notes.push(n), true), shown });
+    expect(notes).toHaveLength(1);
+  });
+
   test('the memory of what was shown is bounded and survives bad storage contents', () => {
     const storage = memoryStorage();
     storage.setItem('renshi.offlineEscalation.shown', '{not json');
