@@ -1,13 +1,14 @@
 import { AppShell, Badge, Box, Center, createTheme, Group, Loader, MantineProvider, NavLink, ScrollArea, SegmentedControl, Stack, Text, ThemeIcon } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import './app.css';
-import { IconAlertTriangle, IconBriefcase, IconMessageSearch, IconCalendarTime, IconDeviceDesktop, IconFileImport, IconHierarchy2, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBriefcase, IconMessageSearch, IconCalendarRepeat, IconCalendarTime, IconDeviceDesktop, IconFileImport, IconHierarchy2, IconSettings, IconUsers } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { SyncStatusBadge } from '../components/sync-status-badge.tsx';
 import { EmployeeDetailPage } from '../features/employees/employee-detail.tsx';
 import { EmployeeDirectory } from '../features/employees/employee-directory.tsx';
 import { EmployeeFormPage } from '../features/employees/employee-form.tsx';
 import { AttendancePage } from '../features/attendance/attendance-page.tsx';
+import { SchedulesPage } from '../features/schedules/schedules-page.tsx';
 import { DeviceSync } from '../features/devices/device-sync-mount.tsx';
 import { DevicesPage } from '../features/devices/devices-page.tsx';
 import { ImportPage } from '../features/import-export/import-page.tsx';
@@ -76,6 +77,7 @@ const NAV: { section: MessageKey; items: NavItem[] }[] = [
     section: 'nav.sectionOps',
     items: [
       { key: 'attendance', label: 'nav.attendance', icon: <IconCalendarTime size={18} stroke={1.6} />, path: '/attendance' },
+      { key: 'schedules', label: 'nav.schedules', icon: <IconCalendarRepeat size={18} stroke={1.6} />, path: '/schedules' },
       { key: 'devices', label: 'nav.devices', icon: <IconDeviceDesktop size={18} stroke={1.6} />, path: '/devices' },
       { key: 'alerts', label: 'nav.alerts', icon: <IconAlertTriangle size={18} stroke={1.6} />, path: '/alerts' },
       { key: 'chat-review', label: 'nav.chatReview', icon: <IconMessageSearch size={18} stroke={1.6} />, path: '/chat-review' },
@@ -168,6 +170,8 @@ function Screen({ route }: { route: Route }) {
       return <ImportPage />;
     case 'attendance':
       return <AttendancePage />;
+    case 'schedules':
+      return <SchedulesPage />;
     case 'devices':
       return <DevicesPage />;
     case 'alerts':

@@ -1,6 +1,9 @@
 import { opsEn, opsZh } from './ops-messages.ts';
 import { alertsEn, alertsZh } from '../features/alerts/alerts-messages.ts';
 import { deliveryAddressEn, deliveryAddressZh } from '../features/employees/delivery-address-messages.ts';
+import { holidayEn, holidayZh } from '../features/schedules/holiday-messages.ts';
+import { scheduleEn, scheduleZh } from '../features/schedules/schedule-messages.ts';
+import { trendEn, trendZh } from '../features/attendance/trend-messages.ts';
 
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
@@ -18,6 +21,7 @@ const zhCN = {
   'nav.org': '组织架构',
   'nav.import': '批量导入',
   'nav.attendance': '考勤',
+  'nav.schedules': '排班',
   'nav.devices': '设备',
   'nav.alerts': '预警',
   'nav.cases': '案件',
@@ -349,6 +353,9 @@ const zhCN = {
 
   // ---- attendance & device screens (own file)
   ...opsZh,
+  ...scheduleZh,
+  ...holidayZh,
+  ...trendZh,
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsZh,
@@ -370,6 +377,7 @@ const en: Record<MessageKey, string> = {
   'nav.org': 'Departments & sites',
   'nav.import': 'Import',
   'nav.attendance': 'Attendance',
+  'nav.schedules': 'Schedules',
   'nav.devices': 'Devices',
   'nav.alerts': 'Alerts',
   'nav.cases': 'Cases',
@@ -701,6 +709,9 @@ const en: Record<MessageKey, string> = {
 
   // ---- attendance & device screens (own file)
   ...opsEn,
+  ...scheduleEn,
+  ...holidayEn,
+  ...trendEn,
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsEn,
