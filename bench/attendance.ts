@@ -3,15 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { findAnomalies } from '#shared/attendance/anomalies';
 import { monthRange, summarizeDepartments, summarizeEmployeeMonth } from '#shared/attendance/attendance-summary';
 import { computeAttendanceRange, groupPunchesByEmployee } from '#shared/attendance/daily-attendance';
-import { buildCalendar, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
-import { Shift } from '#shared/schemas/attendance-setup';
+import { scheduleLookup } from '#shared/attendance/work-schedule';
+import { buildCalendar, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
+import { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import type { Employee } from '#shared/schemas/employee';
 import type { LeaveRequest } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import { addDays, instantOf } from '#shared/time';
 
 /**
- * Attendance at factory scale: a month for 5,000 employees on three shifts (one crossing midnight), with
+ * Attendance at factory scale: a month for 5,000 employees on three shifts (one crossing midnight) and a
+ * rotation (做二休二: two days, two nights, two days off), with
  * duplicate punches from a second device, forgotten punches, absences and leave; then the anomaly rule over
  * one morning's punches. Data is generated here from a fixed seed, so runs are comparable.
  */
@@ -40,6 +42,9 @@ const shifts = [
   Shift.parse({ id: 'day9', kind: 'shift', name: '白班', start: '09:00', end: '18:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5], updatedAt: 0 }),
   Shift.parse({ id: 'night', kind: 'shift', name: '夜班', start: '20:00', end: '08:00', graceMinutes: 10, workDays: [1, 2, 3, 4, 5], updatedAt: 0 }),
 ];
+const rotations = [Rotation.parse({ id: 'rot', kind: 'rotation', name: '做二休二', anchorDate: '2026-09-28', pattern: ['day8', 'day8', 'night', 'night', null, null], updatedAt: 0 })];
+const scheduleOf = scheduleLookup(shifts, rotations);
+const assignments = [...shifts.map((s) => s.id), 'rot'];
 
 function generate(from: string, to: string) {
   const rnd = random(20260302);
@@ -51,17 +56,18 @@ function generate(from: string, to: string) {
     id: `${device}|${pin}|${at}`, deviceSerial: device, pin, at, deviceLocalTime: '', verifyMode: 1, punchState: 0, source: 'device-pull', employeeId, siteId: 's1', receivedAt: at, updatedAt: at,
   });
   for (let i = 0; i < EMPLOYEES; i++) {
-    const shift = shifts[i % shifts.length]!;
+    const schedule = scheduleOf(assignments[i % assignments.length]!)!;
     const id = `e${i}`;
     const pin = String(10_000 + i);
     employees.push({
       id, employeeNo: `E${i}`, name: `员工${i}`, gender: 'unspecified', departmentId: `d${i % 40}`, siteId: 's1', position: '', hireDate: '2020-01-01', status: 'active',
-      phone: null, email: null, devicePin: pin, shiftId: shift.id, workAccounts: [], certificates: [], sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, agreedDeliveryAddresses: null }, updatedAt: 0,
+      phone: null, email: null, devicePin: pin, shiftId: schedule.id, workAccounts: [], certificates: [], sensitive: { idNumber: null, emergencyContacts: [], monthlySalaryFen: null, bankAccount: null, agreedDeliveryAddresses: null }, updatedAt: 0,
     });
     // Half the punches come with the employee matched, half by PIN only (as a raw device pull).
     const employeeId = i % 2 === 0 ? id : null;
     for (let date = from; date <= to; date = addDays(date, 1)) {
-      if (!isWorkingDay(dayKind(calendar, date, shift))) continue;
+      if (!isWorkingDay(schedule.kindOn(calendar, date))) continue;
+      const { shift } = schedule.planOn(date);
       const r = rnd();
       const start = instantOf(`${date} ${shift.start}`);
       let end = instantOf(`${date} ${shift.end}`);
@@ -88,7 +94,6 @@ export async function benchAttendance(): Promise<void> {
   const { from, to } = monthRange(MONTH);
   const data = generate(from, addDays(to, 1));
   const now = instantOf(`${addDays(to, 2)} 12:00`);
-  const shiftById = new Map(shifts.map((s) => [s.id, s]));
 
   // Baseline in the same run: only matching and sorting the month's punches per employee, the floor any
   // computation over them pays.
@@ -103,7 +108,7 @@ export async function benchAttendance(): Promise<void> {
   let dayCount = 0;
   const summaries = data.employees.map((e) => {
     const days = computeAttendanceRange(
-      { employeeId: e.id, shift: shiftById.get(e.shiftId!)!, calendar: data.calendar, punches: byEmployee.get(e.id) ?? [], leaves: leavesBy.get(e.id) ?? [], corrections: [], now },
+      { employeeId: e.id, schedule: scheduleOf(e.shiftId)!, calendar: data.calendar, punches: byEmployee.get(e.id) ?? [], leaves: leavesBy.get(e.id) ?? [], corrections: [], now },
       from,
       to,
     );
@@ -127,7 +132,7 @@ export async function benchAttendance(): Promise<void> {
   // One day of punches: the 24 hours up to now, which include last night's shift.
   const dayPunches = data.punches.filter((p) => p.at > at - 86_400_000 && p.at <= at);
   const t1 = performance.now();
-  const anomalies = findAnomalies({ employees: data.employees, shifts, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
+  const anomalies = findAnomalies({ employees: data.employees, shifts, rotations, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
   const anomalyMs = performance.now() - t1;
   console.log(`anomaly rule: ${EMPLOYEES} employees, ${dayPunches.length} punches of the 24 h up to ${day} 09:30 → ${anomalies.length} anomalies in ${anomalyMs.toFixed(0)} ms`);
 }

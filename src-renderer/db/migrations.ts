@@ -11,7 +11,8 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   org: {},
   // v1 only adds the case-template fields; stored shifts, devices and holiday years are unchanged.
   // Both add fields only case templates have; a stored template without `retired` reads as not retired.
-  settings: { 1: (doc) => doc, 2: (doc) => doc },
+  // v3 adds the fields of rotations, a new kind: nothing stored changes.
+  settings: { 1: (doc) => doc, 2: (doc) => doc, 3: (doc) => doc },
   punches: {},
   requests: {},
   audit: {},

@@ -62,7 +62,8 @@ export const orgSchema = {
 export const settingsSchema = {
   // v1: HR's own case templates (kind case_template: template, derivedFrom, importedBy).
   // v2: a custom template can be retired (case_template: retired).
-  version: 2,
+  // v3: rotations (kind rotation: anchorDate, pattern, observesPublicHolidays).
+  version: 3,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -75,6 +76,10 @@ export const settingsSchema = {
     end: str,
     graceMinutes: { type: 'number' },
     workDays: { type: 'array', items: { type: 'number' } },
+    // rotation (name and siteId as above)
+    anchorDate: str,
+    pattern: { type: 'array', items: { type: ['string', 'null'] } },
+    observesPublicHolidays: { type: 'boolean' },
     // device
     driver: str,
     host: str,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { calendarFrom, HolidayYear, HolidayYearSetting, type WorkCalendar } from '#shared/calendar/holiday-calendar';
 import { groupPunchesByEmployee } from '#shared/attendance/daily-attendance';
-import { Shift } from '#shared/schemas/attendance-setup';
+import { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import { Employee } from '#shared/schemas/employee';
 import { LeaveRequest, PunchCorrection } from '#shared/schemas/leave';
 import { Site } from '#shared/schemas/org';
@@ -56,7 +56,7 @@ export function syncedRecords(q: Queryable) {
       const [employees, org, settings, punches, requests] = await Promise.all([
         docs('employees'),
         docs('org', `AND data->>'kind' = 'site'`),
-        docs('settings', `AND data->>'kind' IN ('shift', 'holiday_year')`),
+        docs('settings', `AND data->>'kind' IN ('shift', 'rotation', 'holiday_year')`),
         // Two days back covers a night shift that started yesterday evening.
         docs('punches', `AND (data->>'at')::bigint BETWEEN $2 AND $3`, [now - 2 * 86_400_000, now]),
         docs('requests', `AND coalesce(data->>'endDate', data->>'date') >= $2`, [sinceDate]),
@@ -67,6 +67,7 @@ export function syncedRecords(q: Queryable) {
         employees: parseAll(Employee, employees),
         sites: parseAll(Site, org),
         shifts: parseAll(Shift, settings.filter((r) => r.data.kind === 'shift')),
+        rotations: parseAll(Rotation, settings.filter((r) => r.data.kind === 'rotation')),
         punches: parseAll(Punch, punches),
         leaves: parseAll(LeaveRequest, requests.filter((r) => r.data.kind === 'leave')),
         corrections: parseAll(PunchCorrection, requests.filter((r) => r.data.kind === 'punch_correction')),

@@ -1,19 +1,20 @@
-import { dayKind, isWorkingDay, type WorkCalendar } from '../calendar/holiday-calendar.ts';
-import type { Shift } from '../schemas/attendance-setup.ts';
+import { isWorkingDay, type WorkCalendar } from '../calendar/holiday-calendar.ts';
+import type { Rotation, Shift } from '../schemas/attendance-setup.ts';
 import type { Employee } from '../schemas/employee.ts';
 import type { LeaveRequest, PunchCorrection } from '../schemas/leave.ts';
 import type { Site } from '../schemas/org.ts';
 import type { Punch } from '../schemas/punch.ts';
 import { correctsDate, groupPunchesByEmployee } from './daily-attendance.ts';
 import { approvedLeaveOn } from './leave-coverage.ts';
-import { shiftDayAt, shiftMidpoint } from './shift-day.ts';
+import { shiftMidpoint } from './shift-day.ts';
+import { scheduledDayAt, scheduleLookup } from './work-schedule.ts';
 
 /**
  * The attendance anomaly rule (story 1): once the expected start + the shift's grace has passed on a
  * working day and the employee has not punched and has no approved leave for that part of the day, the
  * absence is an anomaly and the escalation chain starts.
  *
- * The rule looks at the shift day whose punch window holds `now` (see shift-day.ts), so a night shift's
+ * The rule looks at the scheduled day whose punch window holds `now` (see work-schedule.ts), so a night shift's
  * anomaly at 20:05 belongs to the evening it starts, and stays raised until that window closes. With the
  * morning off (half-day leave) the expected start is the shift's midpoint. Any punch in the window up to
  * `now` (or an approved added punch) clears it, as does an approved excuse. The anomaly id is
@@ -41,6 +42,8 @@ export function anomalyId(employeeId: string, date: string): string {
 export interface FindAnomaliesInput {
   employees: readonly Pick<Employee, 'id' | 'siteId' | 'shiftId' | 'devicePin' | 'status' | 'hireDate'>[];
   shifts: readonly Shift[];
+  /** Rotations (倒班) employees may be assigned instead of a fixed shift. */
+  rotations?: readonly Rotation[];
   punches: readonly Pick<Punch, 'id' | 'at' | 'employeeId' | 'pin'>[];
   leaves: readonly LeaveRequest[];
   corrections?: readonly PunchCorrection[];
@@ -52,7 +55,7 @@ export interface FindAnomaliesInput {
 }
 
 export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
-  const shifts = new Map(input.shifts.map((s) => [s.id, s]));
+  const scheduleOf = scheduleLookup(input.shifts, input.rotations);
   const windows = new Map((input.sites ?? []).map((s) => [s.id, s.escalationWindowMinutes]));
   const { byEmployee } = groupPunchesByEmployee(input.employees, input.punches);
   const leavesBy = groupBy(input.leaves, (l) => l.employeeId);
@@ -61,10 +64,11 @@ export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
 
   for (const e of input.employees) {
     if (e.status === 'terminated' || e.shiftId === null || input.skipEmployeeIds?.has(e.id)) continue;
-    const shift = shifts.get(e.shiftId);
-    if (!shift) continue;
-    const day = shiftDayAt(shift, input.now);
-    if (day.date < e.hireDate || !isWorkingDay(dayKind(input.calendar, day.date, shift))) continue;
+    const schedule = scheduleOf(e.shiftId);
+    if (!schedule) continue;
+    const day = scheduledDayAt(schedule, input.now);
+    const shift = day.shift;
+    if (day.date < e.hireDate || !isWorkingDay(schedule.kindOn(input.calendar, day.date))) continue;
     const leave = approvedLeaveOn(leavesBy.get(e.id) ?? [], day.date);
     if (leave.halves === 'full') continue;
     const expectedAt = leave.halves === 'am' ? shiftMidpoint(day) : day.start;

@@ -1,18 +1,19 @@
-import { dayKind, holidayOn, isWorkingDay, type WorkCalendar } from '../calendar/holiday-calendar.ts';
-import type { Shift } from '../schemas/attendance-setup.ts';
+import { holidayOn, isWorkingDay, type WorkCalendar } from '../calendar/holiday-calendar.ts';
 import type { LeaveRequest, PunchCorrection } from '../schemas/leave.ts';
 import type { Punch } from '../schemas/punch.ts';
 import { addDays } from '../time.ts';
 import { attendanceDayId, type AttendanceDay, type AttendanceStatus } from './attendance-day.ts';
 import { approvedLeaveOn } from './leave-coverage.ts';
-import { shiftDayOf, shiftMidpoint } from './shift-day.ts';
+import { shiftMidpoint } from './shift-day.ts';
+import { scheduledDayOf, type WorkSchedule } from './work-schedule.ts';
 
 /**
  * Daily attendance, the model:
  *
- * 1. The day: the shift laid on the date (see shift-day.ts: a night shift belongs to the day it starts; the
- *    gap between consecutive shifts is split in the middle, so each punch belongs to exactly one day).
- *    The calendar says whether the date is worked (workday, 调休 make-up workday) or not (rest day, public
+ * 1. The day: the employee's schedule (a fixed shift or a rotation, see work-schedule.ts) gives the date its
+ *    shift, laid on the date (a night shift belongs to the day it starts; the gap between consecutive
+ *    shifts is split in the middle, so each punch belongs to exactly one day). The schedule and the national
+ *    calendar say whether the date is worked (workday, 调休 make-up workday) or not (rest day, public
  *    holiday); the shift's grace applies to the start only.
  * 2. Leave: approved leave covering the whole day makes it `on_leave`. Half-day leave moves the expected
  *    start (morning off) or end (afternoon off) to the shift's midpoint; lunch breaks are not modelled.
@@ -41,7 +42,7 @@ export interface PunchMark {
 
 export interface EmployeeAttendanceInputs {
   employeeId: string;
-  shift: Shift;
+  schedule: WorkSchedule;
   calendar: WorkCalendar;
   /** The employee's punches, in any order and over any range; each day reads only its own window. */
   punches: readonly Pick<Punch, 'id' | 'at'>[];
@@ -95,9 +96,10 @@ function firstAtOrAfter(sorted: readonly PunchMark[], at: number): number {
 }
 
 function computeDay(inputs: EmployeeAttendanceInputs, sorted: readonly PunchMark[], date: string): AttendanceDay {
-  const { shift, calendar, now } = inputs;
-  const day = shiftDayOf(shift, date);
-  const kind = dayKind(calendar, date, shift);
+  const { schedule, calendar, now } = inputs;
+  const day = scheduledDayOf(schedule, date);
+  const shift = day.shift;
+  const kind = schedule.kindOn(calendar, date);
   const working = isWorkingDay(kind);
   const leave = working ? approvedLeaveOn(inputs.leaves, date) : { halves: 'none' as const, ids: [] };
 

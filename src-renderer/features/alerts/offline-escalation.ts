@@ -5,7 +5,7 @@ import { EscalationDoc } from '#shared/escalation/escalation-doc';
 import type { EscalationCommand } from '#shared/escalation/missed-punch-escalation';
 import { batchNotes } from '#shared/escalation/note-batch';
 import { terminalEscalationStep } from '#shared/escalation/terminal-escalation';
-import type { Shift } from '#shared/schemas/attendance-setup';
+import type { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
 import type { OrgUnit, Site } from '#shared/schemas/org';
 import type { Punch } from '#shared/schemas/punch';
@@ -60,6 +60,7 @@ export async function offlineEscalationTick(opts: {
     employees: employees.filter(mine),
     sites: plain<OrgUnit>(org).filter((o): o is Site => o.kind === 'site'),
     shifts: settingDocs.filter((s): s is Shift => s.kind === 'shift'),
+    rotations: settingDocs.filter((s): s is Rotation => s.kind === 'rotation'),
     punches: punchList,
     leaves: requestDocs.filter((r): r is LeaveRequest => r.kind === 'leave' && r.endDate >= since),
     corrections: requestDocs.filter((r): r is PunchCorrection => r.kind === 'punch_correction'),

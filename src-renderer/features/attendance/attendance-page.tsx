@@ -118,7 +118,7 @@ function useSources(from: string, to: string, scope: Scope, requests: RequestDoc
   }, []);
   const sources = useMemo(() => {
     if (!loaded || !setup.loaded || !punches) return null;
-    return { employees: employees.filter((e) => inScope(e, scope)), shifts: setup.shifts, punches, requests, calendar: setup.calendar, contactPendingDates: contactPending, now: Date.now() };
+    return { employees: employees.filter((e) => inScope(e, scope)), shifts: setup.shifts, rotations: setup.rotations, punches, requests, calendar: setup.calendar, contactPendingDates: contactPending, now: Date.now() };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded, setup, punches, employees, scope, requests, minute, contactPending]);
   return { sources, punches: punches ?? [] };
@@ -214,7 +214,12 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
                   <Table.Td>{org.byId.get(r.employee.departmentId)?.name ?? '—'}</Table.Td>
                   <Table.Td>
                     {r.shift ? (
-                      <Text size="sm">
+                      <Text size="sm" data-testid="att-shift">
+                        {r.schedule?.kind === 'rotation' && (
+                          <Text span size="xs" c="dimmed">
+                            {r.schedule.name} ·{' '}
+                          </Text>
+                        )}
                         {r.shift.name}{' '}
                         <Text span size="xs" c="dimmed">
                           {r.shift.start}–{r.shift.end}

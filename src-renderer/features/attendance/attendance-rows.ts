@@ -2,7 +2,8 @@ import { computeAttendanceRange, groupPunchesByEmployee } from '#shared/attendan
 import type { AttendanceDay } from '#shared/attendance/attendance-day';
 import { summarizeDepartments, summarizeEmployeeMonth, monthRange, type DepartmentMonthSummary, type EmployeeMonthSummary } from '#shared/attendance/attendance-summary';
 import type { WorkCalendar } from '#shared/calendar/holiday-calendar';
-import type { Shift } from '#shared/schemas/attendance-setup';
+import { scheduleLookup, type WorkSchedule } from '#shared/attendance/work-schedule';
+import type { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import type { Employee } from '#shared/schemas/employee';
 import type { LeaveRequest, PunchCorrection, RequestDoc } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
@@ -14,13 +15,16 @@ import { addDays, instantOf } from '#shared/time';
  * stored, so a late-arriving punch or a just-approved correction shows on the next render.
  *
  * Who is listed for a date: employees hired on or before it and not terminated. An employee without a
- * shift cannot be judged (no expected times), so the row says so instead of inventing a status.
+ * shift or rotation cannot be judged (no expected times), so the row says so instead of inventing a status.
+ * `shift` is the day's shift (on a rotation it changes from day to day), `schedule` what the employee is
+ * assigned.
  */
-export type AttendanceRow = { employee: Employee; shift: Shift | null; day: AttendanceDay | null };
+export type AttendanceRow = { employee: Employee; schedule: WorkSchedule | null; shift: Shift | null; day: AttendanceDay | null };
 
 export interface AttendanceSources {
   employees: readonly Employee[];
   shifts: readonly Shift[];
+  rotations?: readonly Rotation[];
   punches: readonly Punch[];
   requests: readonly RequestDoc[];
   calendar: WorkCalendar;
@@ -41,7 +45,8 @@ export function employedOn(e: Employee, date: string): boolean {
 }
 
 export function computeRows(src: AttendanceSources, from: string, to: string): AttendanceRow[] {
-  const shifts = new Map(src.shifts.map((s) => [s.id, s]));
+  const scheduleOf = scheduleLookup(src.shifts, src.rotations);
+  const shiftById = new Map(src.shifts.map((s) => [s.id, s]));
   const { byEmployee } = groupPunchesByEmployee(src.employees, src.punches);
   const leaves = new Map<string, LeaveRequest[]>();
   const corrections = new Map<string, PunchCorrection[]>();
@@ -53,15 +58,15 @@ export function computeRows(src: AttendanceSources, from: string, to: string): A
   const rows: AttendanceRow[] = [];
   for (const employee of src.employees) {
     if (!employedOn(employee, to)) continue;
-    const shift = employee.shiftId ? (shifts.get(employee.shiftId) ?? null) : null;
-    if (!shift) {
-      rows.push({ employee, shift: null, day: null });
+    const schedule = scheduleOf(employee.shiftId);
+    if (!schedule) {
+      rows.push({ employee, schedule: null, shift: null, day: null });
       continue;
     }
     const days = computeAttendanceRange(
       {
         employeeId: employee.id,
-        shift,
+        schedule,
         calendar: src.calendar,
         punches: byEmployee.get(employee.id) ?? [],
         leaves: leaves.get(employee.id) ?? [],
@@ -72,7 +77,7 @@ export function computeRows(src: AttendanceSources, from: string, to: string): A
       from,
       to,
     );
-    for (const day of days) if (day.date >= employee.hireDate) rows.push({ employee, shift, day });
+    for (const day of days) if (day.date >= employee.hireDate) rows.push({ employee, schedule, shift: shiftById.get(day.shiftId) ?? null, day });
   }
   return rows;
 }

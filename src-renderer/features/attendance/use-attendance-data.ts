@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { calendarFrom, HolidayYear, type HolidayYearSetting, type WorkCalendar } from '#shared/calendar/holiday-calendar';
-import type { Shift } from '#shared/schemas/attendance-setup';
+import type { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import type { RequestDoc } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import cn2025 from '../../../resources/holidays/cn-2025.json';
@@ -13,15 +13,16 @@ import { punchRangeFor } from './attendance-rows.ts';
 /** The holiday years shipped with the app; HR-added years (settings) replace or extend them. */
 export const BUNDLED_YEARS: HolidayYear[] = [cn2025, cn2026].map((y) => HolidayYear.parse(y));
 
-/** Shifts and the work calendar from `settings`, live. */
-export function useAttendanceSetup(): { loaded: boolean; shifts: Shift[]; calendar: WorkCalendar } {
+/** Shifts, rotations and the work calendar from `settings`, live. */
+export function useAttendanceSetup(): { loaded: boolean; shifts: Shift[]; rotations: Rotation[]; calendar: WorkCalendar } {
   const { db } = useRenshi();
   const docs = useObservable(() => db.settings.find().$, [db]);
   return useMemo(() => {
     const all = (docs ?? []).map((d) => stripMeta(d.toMutableJSON()));
     const shifts = all.filter((d): d is Shift => d.kind === 'shift').sort((a, b) => a.start.localeCompare(b.start));
+    const rotations = all.filter((d): d is Rotation => d.kind === 'rotation').sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
     const added = all.filter((d): d is HolidayYearSetting => d.kind === 'holiday_year').map((d) => d.calendar);
-    return { loaded: docs !== undefined, shifts, calendar: calendarFrom(BUNDLED_YEARS, added) };
+    return { loaded: docs !== undefined, shifts, rotations, calendar: calendarFrom(BUNDLED_YEARS, added) };
   }, [docs]);
 }
 

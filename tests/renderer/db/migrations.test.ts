@@ -7,6 +7,7 @@ import { demoFactory } from '#shared/demo/factory';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import { Employee } from '#shared/schemas/employee';
 import { SettingsDoc } from '#shared/schemas/settings';
+import { Rotation } from '#shared/schemas/attendance-setup';
 import { listEmployees, saveEmployee } from '../../../src-renderer/db/employees.ts';
 import { stripMeta } from '../../../src-renderer/db/records.ts';
 import { MIGRATIONS } from '../../../src-renderer/db/migrations.ts';
@@ -45,7 +46,7 @@ test('a stored employee migrates to the next schema version, encrypted fields in
 // unchanged under the current schema, and a case template can be stored next to them.
 test('settings stored under v0 open under the current schema, unchanged', async () => {
   const idb = freshIndexedDb();
-  const { template: _t, derivedFrom: _d, importedBy: _i, retired: _r, ...v0Props } = STORAGE_SCHEMAS.settings.properties;
+  const { template: _t, derivedFrom: _d, importedBy: _i, retired: _r, anchorDate: _a, pattern: _p, observesPublicHolidays: _o, ...v0Props } = STORAGE_SCHEMAS.settings.properties;
   const v0 = await createRxDatabase({
     name: 'mig-settings',
     storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
@@ -57,7 +58,7 @@ test('settings stored under v0 open under the current schema, unchanged', async 
   await v0.settings!.bulkInsert([...company.shifts, ...company.devices]);
   await v0.close();
 
-  expect(STORAGE_SCHEMAS.settings.version).toBe(2);
+  expect(STORAGE_SCHEMAS.settings.version).toBe(3);
   const { db } = await openTestDb({ idb, name: 'mig-settings' });
   const back = (await db.settings.find().exec()).map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>));
   expect(back.map((d) => SettingsDoc.parse(d))).toEqual(expect.arrayContaining([...company.shifts, ...company.devices].map((d) => SettingsDoc.parse(d))));
@@ -73,7 +74,7 @@ test('settings stored under v0 open under the current schema, unchanged', async 
 // is offered for new cases, and can then be retired.
 test('a case template stored under v1 opens under v2 as not retired', async () => {
   const idb = freshIndexedDb();
-  const { retired: _r, ...v1Props } = STORAGE_SCHEMAS.settings.properties;
+  const { retired: _r, anchorDate: _a, pattern: _p, observesPublicHolidays: _o, ...v1Props } = STORAGE_SCHEMAS.settings.properties;
   const v1 = await createRxDatabase({
     name: 'mig-settings-v1',
     storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
@@ -134,3 +135,28 @@ async function rawRows(idb: ReturnType<typeof freshIndexedDb>): Promise<unknown[
   }
   return out;
 }
+
+// settings v2 -> v3 (rotations): what a terminal stored under v2 opens unchanged, and a rotation can then be
+// stored beside the shifts it names.
+test('settings stored under v2 open under v3, and a rotation is stored next to them', async () => {
+  const idb = freshIndexedDb();
+  const { anchorDate: _a, pattern: _p, observesPublicHolidays: _o, ...v2Props } = STORAGE_SCHEMAS.settings.properties;
+  const v2 = await createRxDatabase({
+    name: 'mig-settings-v2',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v2.addCollections({ settings: { schema: { ...STORAGE_SCHEMAS.settings, version: 2, properties: v2Props }, migrationStrategies: { 1: (d: unknown) => d, 2: (d: unknown) => d } } });
+  const company = demoFactory({ employees: 1 });
+  await v2.settings!.bulkInsert(company.shifts);
+  await v2.close();
+
+  const { db } = await openTestDb({ idb, name: 'mig-settings-v2' });
+  const back = (await db.settings.find().exec()).map((d) => SettingsDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>)));
+  expect(back).toEqual(expect.arrayContaining(company.shifts.map((d) => SettingsDoc.parse(d))));
+  const rotation = Rotation.parse({ id: 'rot-1', kind: 'rotation', name: '做二休二', anchorDate: '2026-03-02', pattern: [company.shifts[0]!.id, company.shifts[0]!.id, null, null], updatedAt: 2 });
+  await db.settings.insert(rotation);
+  expect(SettingsDoc.parse(stripMeta((await db.settings.findOne('rot-1').exec())!.toMutableJSON() as Record<string, unknown>))).toEqual(rotation);
+  await db.close();
+});

@@ -3,7 +3,7 @@ import { AttendanceDay } from '#shared/attendance/attendance-day';
 import { computeAttendanceDay } from '#shared/attendance/daily-attendance';
 import { COLLECTIONS } from '#shared/collections';
 import { PunchCorrection, RequestDoc } from '#shared/schemas/leave';
-import { at, calendar, dayShift, punch } from './fixtures.ts';
+import { at, calendar, daySchedule, dayShift, punch } from './fixtures.ts';
 
 const base = { id: 'C1', kind: 'punch_correction', employeeId: 'e1', date: '2026-03-02', reason: '设备故障', requestedBy: 'hr1', updatedAt: 0 };
 
@@ -38,7 +38,7 @@ describe('punch corrections', () => {
 
 describe('attendance day records', () => {
   it('round-trips through JSON and insists on the deterministic id', () => {
-    const day = computeAttendanceDay({ employeeId: 'e1', shift: dayShift, calendar, punches: [punch('2026-03-02 09:00'), punch('2026-03-02 18:00')], leaves: [], corrections: [], now: at('2026-03-03 12:00') }, '2026-03-02');
+    const day = computeAttendanceDay({ employeeId: 'e1', schedule: daySchedule, calendar, punches: [punch('2026-03-02 09:00'), punch('2026-03-02 18:00')], leaves: [], corrections: [], now: at('2026-03-03 12:00') }, '2026-03-02');
     expect(AttendanceDay.parse(JSON.parse(JSON.stringify(day)))).toEqual(day);
     expect(AttendanceDay.safeParse({ ...day, id: 'random' }).success).toBe(false);
     expect(AttendanceDay.safeParse({ ...day, status: '旷工' }).success).toBe(false);

@@ -3,7 +3,7 @@ import { dailyTrend, monthRange, summarizeDepartments, summarizeEmployeeMonth } 
 import { computeAttendanceRange } from '#shared/attendance/daily-attendance';
 import type { Punch } from '#shared/schemas/punch';
 import { addDays } from '#shared/time';
-import { at, calendar, dayShift, nightShift, punch } from './fixtures.ts';
+import { at, calendar, daySchedule, dayShift, nightSchedule, nightShift, punch } from './fixtures.ts';
 
 const NOW = at('2026-12-31 23:00');
 
@@ -29,7 +29,7 @@ describe('month ranges', () => {
 describe('monthly summaries', () => {
   it('February 2026 with 春节 and two 调休 Saturdays', () => {
     const { from, to } = monthRange('2026-02');
-    const days = computeAttendanceRange({ employeeId: 'e1', shift: dayShift, calendar, punches: [], leaves: [], corrections: [], now: NOW }, from, to);
+    const days = computeAttendanceRange({ employeeId: 'e1', schedule: daySchedule, calendar, punches: [], leaves: [], corrections: [], now: NOW }, from, to);
     const s = summarizeEmployeeMonth({ id: 'e1', departmentId: 'd1' }, '2026-02', days);
     // 20 weekdays, minus 6 weekday holidays (16–20, 23 Feb), plus the make-up Saturdays 14 and 28 Feb.
     expect(s.scheduledDays).toBe(16);
@@ -40,7 +40,7 @@ describe('monthly summaries', () => {
 
   it('month-end cut: a night shift starting 31 March is March, though it ends in April', () => {
     const dates = ['2026-03-30', '2026-03-31', '2026-04-01'];
-    const inputs = { employeeId: 'e1', shift: nightShift, calendar, punches: workEvery(dates, '19:55', '08:00', true), leaves: [], corrections: [], now: NOW };
+    const inputs = { employeeId: 'e1', schedule: nightSchedule, calendar, punches: workEvery(dates, '19:55', '08:00', true), leaves: [], corrections: [], now: NOW };
     const days = computeAttendanceRange(inputs, '2026-03-01', '2026-04-30');
     const march = summarizeEmployeeMonth({ id: 'e1', departmentId: 'd1' }, '2026-03', days);
     const april = summarizeEmployeeMonth({ id: 'e1', departmentId: 'd1' }, '2026-04', days);
@@ -56,7 +56,7 @@ describe('monthly summaries', () => {
     const weekdays: string[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) if (![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay())) weekdays.push(d);
     expect(weekdays).toHaveLength(22);
-    const base = { shift: dayShift, calendar, leaves: [], corrections: [], now: NOW };
+    const base = { schedule: daySchedule, calendar, leaves: [], corrections: [], now: NOW };
     const e1 = computeAttendanceRange({ ...base, employeeId: 'e1', punches: workEvery(weekdays, '08:59', '18:00') }, from, to);
     const e2 = computeAttendanceRange({ ...base, employeeId: 'e2', punches: workEvery(weekdays.slice(0, 10), '09:30', '18:00') }, from, to);
     const e3 = computeAttendanceRange({ ...base, employeeId: 'e3', punches: [] }, from, to);

@@ -6,13 +6,14 @@ import { shiftDayAt, shiftDayOf } from '#shared/attendance/shift-day';
 import type { Shift } from '#shared/schemas/attendance-setup';
 import type { LeaveRequest, PunchCorrection } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
-import { at, calendar, correction, dayShift, employee, leave, nightShift, punch } from './fixtures.ts';
+import { fixedSchedule } from '#shared/attendance/work-schedule';
+import { at, calendar, correction, daySchedule, dayShift, employee, leave, nightShift, punch } from './fixtures.ts';
 
 // A frozen clock: well after every day below, so all days are complete.
 const NOW = at('2026-12-31 23:00');
 
 function inputs(over: Partial<EmployeeAttendanceInputs> = {}): EmployeeAttendanceInputs {
-  return { employeeId: 'e1', shift: dayShift, calendar, punches: [], leaves: [], corrections: [], now: NOW, ...over };
+  return { employeeId: 'e1', schedule: daySchedule, calendar, punches: [], leaves: [], corrections: [], now: NOW, ...over };
 }
 
 interface Case {
@@ -69,7 +70,7 @@ const cases: Case[] = [
 
 describe('daily attendance', () => {
   it.each(cases)('$name', (c) => {
-    const day = computeAttendanceDay(inputs({ shift: c.shift ?? dayShift, punches: c.punches ?? [], leaves: c.leaves ?? [], corrections: c.corrections ?? [], contactPendingDates: new Set(c.pending ?? []) }), c.date);
+    const day = computeAttendanceDay(inputs({ schedule: fixedSchedule(c.shift ?? dayShift), punches: c.punches ?? [], leaves: c.leaves ?? [], corrections: c.corrections ?? [], contactPendingDates: new Set(c.pending ?? []) }), c.date);
     expect(day).toMatchObject(c.expect);
     // Every computed day is a valid stored document.
     expect(AttendanceDay.parse(day)).toEqual(day);

@@ -1,3 +1,4 @@
+import { fixedSchedule } from '#shared/attendance/work-schedule';
 import { readFileSync } from 'node:fs';
 import { buildCalendar, HolidayYear } from '#shared/calendar/holiday-calendar';
 import { Shift } from '#shared/schemas/attendance-setup';
@@ -12,6 +13,8 @@ export const calendar = buildCalendar([load(2025), load(2026)]);
 
 export const dayShift = Shift.parse({ id: 'day', kind: 'shift', name: '白班', start: '09:00', end: '18:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5], updatedAt: 0 });
 export const nightShift = Shift.parse({ id: 'night', kind: 'shift', name: '夜班', start: '20:00', end: '08:00', graceMinutes: 10, workDays: [1, 2, 3, 4, 5], updatedAt: 0 });
+export const daySchedule = fixedSchedule(dayShift);
+export const nightSchedule = fixedSchedule(nightShift);
 
 export const at = instantOf;
 

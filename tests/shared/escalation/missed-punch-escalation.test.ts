@@ -13,7 +13,7 @@ import {
   type MessageChannel,
 } from '#shared/escalation/missed-punch-escalation';
 import { instantOf as at } from '#shared/time';
-import { calendar, dayShift } from '../attendance/fixtures.ts';
+import { calendar, daySchedule, dayShift } from '../attendance/fixtures.ts';
 
 const ANOMALY = { id: 'anomaly|e1|2026-03-02', employeeId: 'e1', siteId: 's1', date: '2026-03-02', detectedAt: at('2026-03-02 09:05'), escalationWindowMinutes: 120 };
 const IDS = {
@@ -162,7 +162,7 @@ describe('missed-punch escalation', () => {
       const closed = transition(s, { type: 'close_case', by: 'hr1', outcome: 'returned' }, at('2026-03-04 16:00')).state;
       const pending = contactPendingDates([closed], 'e1', '2026-03-31');
       expect([...pending]).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
-      const days = computeAttendanceRange({ employeeId: 'e1', shift: dayShift, calendar, punches: [], leaves: [], corrections: [], contactPendingDates: pending, now: at('2026-03-31 23:00') }, '2026-03-02', '2026-03-06');
+      const days = computeAttendanceRange({ employeeId: 'e1', schedule: daySchedule, calendar, punches: [], leaves: [], corrections: [], contactPendingDates: pending, now: at('2026-03-31 23:00') }, '2026-03-02', '2026-03-06');
       expect(days.map((d) => d.status)).toEqual(['absent_contact_pending', 'absent_contact_pending', 'absent_contact_pending', 'absent', 'absent']);
     });
   });
