@@ -11,7 +11,8 @@ export const AuditEvent = z.object({
   replicaId: z.string().min(1).max(64),
   seq: z.number().int().nonnegative(),
   actor: z.string().min(1).max(100),
-  action: z.enum(['create', 'update', 'delete', 'import', 'view', 'override', 'export']),
+  // 'refused': an attempt the rules never allow (holding final wages), kept so the attempt is provable.
+  action: z.enum(['create', 'update', 'delete', 'import', 'view', 'override', 'export', 'refused']),
   // Not `collection`: RxDB documents reserve that property name.
   collectionName: z.string().min(1).max(40),
   docId: Id,

@@ -16,7 +16,8 @@ import { loadCaseTemplate } from './case-templates-store.ts';
  * (sensitive events) check `canAccessCase` and write a `view` audit event each time, so who looked at a case
  * is provable afterwards.
  *
- * A refusal is returned, not thrown: the UI lists every reason next to the step.
+ * A refusal is returned, not thrown: the UI lists every reason next to the step. Refusals change nothing and
+ * write nothing, except an attempt to hold final wages, which is audited as `refused`.
  */
 export type CaseWriteContext = WriteContext & { roles: readonly CaseActor['roles'][number][] };
 export type CaseWriteResult = { ok: true; doc: CaseDoc } | { ok: false; reasons: CaseRefusalReason[] };
@@ -115,13 +116,27 @@ export async function applyCaseEvent(ctx: CaseWriteContext, caseId: string, even
       return { ok: false, reasons: [{ code: 'invalid', message: err instanceof Error ? err.message : String(err) }] };
     }
     const r = transition(before, template, event, ctxOf(ctx));
-    if (!r.ok) return r;
+    if (!r.ok) {
+      if (r.reasons.some((x) => x.code === 'final-wages-never-held')) await auditRefusedWageHold(ctx, before, event);
+      return r;
+    }
     await ctx.db.cases.upsert(r.doc);
     for (const note of r.audit) {
       await ctx.audit.append({ actor: ctx.actor, action: note.action, collection: 'cases', docId: caseId, before, after: r.doc, summary: note.summary.slice(0, 500) });
     }
     return { ok: true, doc: r.doc };
   });
+}
+
+/**
+ * Final wages are never held (工资支付暂行规定 第九条): the engine refuses every attempt (holding them,
+ * skipping or overriding their step), and the attempt itself goes into the audit trail, so that an attempt
+ * that was refused can be proved afterwards, by whom and when, with the reason given.
+ */
+async function auditRefusedWageHold(ctx: CaseWriteContext, doc: CaseDoc, event: CaseEventInput): Promise<void> {
+  const step = 'stepId' in event ? ` of step ${event.stepId}` : '';
+  const reason = 'reason' in event && event.reason ? `: ${event.reason}` : '';
+  await ctx.audit.append({ actor: ctx.actor, action: 'refused', collection: 'cases', docId: doc.id, before: doc, after: null, summary: `refused ${event.type}${step} on case ${doc.id} (final wages are never held)${reason}`.slice(0, 500) });
 }
 
 /**

@@ -72,15 +72,31 @@ describe('case repository on a real local database', () => {
     expect((await auditOf(db)).some((e) => e.docId === 'case-2' && e.action === 'override')).toBe(true);
   });
 
-  test('holding final wages is refused with the wage-hold warning and nothing is written', async () => {
+  test('holding final wages is refused with the wage-hold warning; the case is unchanged and the attempt is audited', async () => {
     const { ctx, db } = await setup();
     await openCaseRecord(ctx, builtInTemplate('offboarding'), { id: 'case-3', subjectEmployeeId: 'emp-1', siteId: 's1' });
     await applyCaseEvent(ctx, 'case-3', { type: 'record_termination_date', id: 'f1', date: '2026-03-02' });
+    const stored = await viewCase(ctx, 'case-3');
     const before = (await auditOf(db)).length;
     const r = await applyCaseEvent(ctx, 'case-3', { type: 'hold_final_wages', reason: '交接未完成' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reasons[0]).toMatchObject({ code: 'final-wages-never-held', warning: { dueDate: '2026-03-02', severity: 'error' } });
-    expect((await auditOf(db)).length).toBe(before);
+    // Skipping the final-wages step is the same attempt by another route.
+    expect((await applyCaseEvent({ ...ctx, actor: 'hr-zhao' }, 'case-3', { type: 'skip_step', stepId: 'final-wages', reason: '客户投诉' })).ok).toBe(false);
+    expect(await viewCase(ctx, 'case-3')).toEqual(stored);
+
+    const audit = await auditOf(db);
+    const refused = audit.slice(before).filter((e) => e.action === 'refused');
+    expect(refused.map((e) => [e.actor, e.docId, e.collectionName])).toEqual([
+      ['hr-wang', 'case-3', 'cases'],
+      ['hr-zhao', 'case-3', 'cases'],
+    ]);
+    expect(refused[0]!.summary).toContain('hold_final_wages');
+    expect(refused[0]!.summary).toContain('交接未完成');
+    expect(refused[1]!.summary).toContain('skip_step of step final-wages');
+    expect(refused[0]!.afterHash).toBeNull();
+    expect(refused[0]!.beforeHash).not.toBeNull();
+    expect(await verifyAuditChain(audit, null)).toBeNull();
   });
 
   test('restricted cases: refused without access, every view audited', async () => {
