@@ -74,7 +74,7 @@ function generate(from: string, to: string) {
       if (end <= start) end += 86_400_000;
       if (r < 0.02) {
         const morningOff = rnd() < 0.5;
-        leaves.push({ id: `L${i}-${date}`, kind: 'leave', employeeId: id, type: 'sick', startDate: date, endDate: date, startHalf: morningOff ? 'am' : 'full', endHalf: 'full', reason: '', status: 'approved', decidedBy: 'hr', decidedAt: 0, updatedAt: 0 });
+        leaves.push({ id: `L${i}-${date}`, kind: 'leave', employeeId: id, type: 'sick', startDate: date, endDate: date, startHalf: morningOff ? 'am' : 'full', endHalf: 'full', reason: '', requestedBy: 'hr-clerk', status: 'approved', decidedBy: 'hr', decidedAt: 0, updatedAt: 0 });
         if (morningOff) punches.push(punchAt((start + end) / 2 - 10 * 60_000, pin, employeeId, 'DEV-A'), punchAt(end + 5 * 60_000, pin, employeeId, 'DEV-A'));
         continue;
       }

@@ -5,6 +5,8 @@ export const RENSHI_ERROR_CODES = [
   'conflict',
   'unauthorized',
   'forbidden',
+  /** Approving or rejecting a request the account may not decide (see attendance/request-decision.ts). */
+  'decision-not-allowed',
   'device-unreachable',
   'device-auth-failed',
   'device-protocol-error',

@@ -4,6 +4,7 @@ import { deliveryAddressEn, deliveryAddressZh } from '../features/employees/deli
 import { holidayEn, holidayZh } from '../features/schedules/holiday-messages.ts';
 import { scheduleEn, scheduleZh } from '../features/schedules/schedule-messages.ts';
 import { trendEn, trendZh } from '../features/attendance/trend-messages.ts';
+import { requestDecisionEn, requestDecisionZh } from '../features/attendance/request-decision-messages.ts';
 
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
@@ -356,6 +357,7 @@ const zhCN = {
   ...scheduleZh,
   ...holidayZh,
   ...trendZh,
+  ...requestDecisionZh,
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsZh,
@@ -712,6 +714,7 @@ const en: Record<MessageKey, string> = {
   ...scheduleEn,
   ...holidayEn,
   ...trendEn,
+  ...requestDecisionEn,
 
   // ---- alerts, lost-contact cases, review, emergency-contact re-confirmation (own file)
   ...alertsEn,

@@ -7,6 +7,7 @@ const STATUS: Record<RenshiErrorCode, number> = {
   'validation-failed': 400,
   unauthorized: 401,
   forbidden: 403,
+  'decision-not-allowed': 403,
   'not-found': 404,
   conflict: 409,
   'device-unreachable': 502,

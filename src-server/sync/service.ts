@@ -11,6 +11,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { ChangeFeed } from './feed.ts';
 import type { DocWrite, StoredDoc, SyncRepository } from './repository.ts';
 import { hasPerDocumentAccess, isMasked, keepHiddenFields, maskFor, mayRead, siteOf } from './scope.ts';
+import { writeRefusal } from './write-rules.ts';
 
 type Deps = { db: Database; repo: SyncRepository; feed: ChangeFeed; now?: () => number };
 
@@ -147,9 +148,16 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
           const decision = decidePush(collection, { master, assumed, incoming: maskFor(principal, collection, incoming) });
           const full = masked ? keepHiddenFields(incoming, stored?.doc ?? null) : incoming;
           switch (decision.kind) {
-            case 'write':
+            case 'write': {
+              const refused = writeRefusal(principal, collection, stored?.doc ?? null, full);
+              if (refused) {
+                rejections.push({ id: incoming.id, ...refused });
+                if (master) conflictDocs.push(master); // the replica goes back to the stored version
+                break;
+              }
               toWrite.push(full);
               break;
+            }
             case 'unchanged':
               break;
             case 'merge': // both versions kept item by item; the replica adopts the merge it is answered with

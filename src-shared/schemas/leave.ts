@@ -13,6 +13,8 @@ export const LeaveRequest = Stamped.extend({
   startHalf: z.enum(['full', 'am', 'pm']).default('full'),
   endHalf: z.enum(['full', 'am', 'pm']).default('full'),
   reason: z.string().max(500).default(''),
+  /** The account that filed it (HR, on the employee's behalf); '' on leave filed before this was recorded. */
+  requestedBy: z.string().max(100).default(''),
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).default('pending'),
   decidedBy: z.string().max(100).nullable().default(null),
   decidedAt: z.number().int().nullable().default(null),

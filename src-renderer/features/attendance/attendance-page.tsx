@@ -7,7 +7,6 @@ import type { RequestDoc } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import { monthRange, type AttendanceTotals } from '#shared/attendance/attendance-summary';
 import { addDays, localDateTimeOf } from '#shared/time';
-import { useWriteContext } from '../../app/context.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { formatDateTime, today } from '../../components/format.ts';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -18,6 +17,7 @@ import { useOrg, type OrgData } from '../org/use-org.ts';
 import { useContactPendingDates } from './use-contact-pending.ts';
 import { computeRows, monthSummaries, rowLabel, type AttendanceRow, type AttendanceSources } from './attendance-rows.ts';
 import { decideRequest } from './attendance-requests.ts';
+import { decisionBlockedKey, useRequestActor } from './request-decider.ts';
 import { AttendanceBadge, LABEL_COLOR, LABEL_ORDER, labelKey } from './attendance-status.tsx';
 import { CorrectionDialog, LeaveDialog } from './request-dialogs.tsx';
 import { useAttendanceSetup, usePunchesForDays, useRequests } from './use-attendance-data.ts';
@@ -380,14 +380,15 @@ function MonthView({ scope, org, requests, month, setMonth }: MonthProps) {
 
 function RequestsView({ requests }: { requests: RequestDoc[] }) {
   const t = useT();
-  const ctx = useWriteContext();
+  const { ctx, decider } = useRequestActor();
   const { employees } = useEmployees();
   const byId = useMemo(() => new Map(employees.map((e) => [e.id, e])), [employees]);
   const [show, setShow] = useState<'pending' | 'all'>('pending');
   const list = requests.filter((r) => show === 'all' || r.status === 'pending');
   const decide = async (id: string, decision: 'approved' | 'rejected') => {
     try {
-      await decideRequest(ctx, id, decision);
+      if (!decider) return;
+      await decideRequest(ctx, id, decision, decider);
       notifications.show({ color: 'teal', message: t(decision === 'approved' ? 'att.approvedMsg' : 'att.rejectedMsg') });
     } catch (err) {
       notifications.show({ color: 'red', title: t('common.saveFailed'), message: errorText(err) });
@@ -426,6 +427,7 @@ function RequestsView({ requests }: { requests: RequestDoc[] }) {
           <Table.Tbody>
             {list.map((r) => {
               const e = byId.get(r.employeeId);
+              const blocked = decisionBlockedKey(decider, r);
               return (
                 <Table.Tr key={r.id} data-testid="request-row">
                   <Table.Td>
@@ -444,6 +446,11 @@ function RequestsView({ requests }: { requests: RequestDoc[] }) {
                     <Text size="sm" lineClamp={2}>
                       {r.reason}
                     </Text>
+                    {r.requestedBy && (
+                      <Text size="xs" c="dimmed" data-testid="request-filed-by">
+                        {t('rd.filedBy', { who: r.requestedBy })}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="dot" color={r.status === 'approved' ? 'teal' : r.status === 'rejected' ? 'red' : r.status === 'pending' ? 'orange' : 'gray'} radius="sm" style={{ textTransform: 'none' }} data-testid="request-status">
@@ -452,14 +459,21 @@ function RequestsView({ requests }: { requests: RequestDoc[] }) {
                   </Table.Td>
                   <Table.Td>
                     {r.status === 'pending' ? (
-                      <Group gap={6} justify="flex-end" wrap="nowrap">
-                        <Button size="compact-sm" color="teal" onClick={() => void decide(r.id, 'approved')} data-testid="request-approve">
-                          {t('att.approve')}
-                        </Button>
-                        <Button size="compact-sm" variant="default" onClick={() => void decide(r.id, 'rejected')} data-testid="request-reject">
-                          {t('att.reject')}
-                        </Button>
-                      </Group>
+                      <>
+                        <Group gap={6} justify="flex-end" wrap="nowrap">
+                          <Button size="compact-sm" color="teal" disabled={blocked !== null} onClick={() => void decide(r.id, 'approved')} data-testid="request-approve">
+                            {t('att.approve')}
+                          </Button>
+                          <Button size="compact-sm" variant="default" disabled={blocked !== null} onClick={() => void decide(r.id, 'rejected')} data-testid="request-reject">
+                            {t('att.reject')}
+                          </Button>
+                        </Group>
+                        {blocked && (
+                          <Text size="xs" c="dimmed" ta="right" mt={4} data-testid="request-decision-blocked">
+                            {t(blocked)}
+                          </Text>
+                        )}
+                      </>
                     ) : (
                       <Text size="xs" c="dimmed" ta="right">
                         {r.decidedBy} {r.decidedAt ? formatDateTime(r.decidedAt) : ''}

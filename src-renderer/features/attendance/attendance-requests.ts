@@ -1,3 +1,4 @@
+import { DECISION_REFUSAL_TEXT, decisionRefusal, type RequestDecider } from '#shared/attendance/request-decision';
 import { RenshiError } from '#shared/errors';
 import { newId } from '#shared/ids';
 import { LeaveRequest, PunchCorrection, type RequestDoc } from '#shared/schemas/leave';
@@ -53,15 +54,21 @@ export async function requestCorrection(ctx: WriteContext, input: CorrectionInpu
 export type LeaveInput = Pick<LeaveRequest, 'employeeId' | 'type' | 'startDate' | 'endDate' | 'startHalf' | 'endHalf' | 'reason'>;
 
 export async function requestLeave(ctx: WriteContext, input: LeaveInput): Promise<LeaveRequest> {
-  return saveRecord(ctx, 'requests', LeaveWithReason, { ...input, id: newId(), kind: 'leave', status: 'pending' }, `请假申请 ${input.type} ${input.startDate}–${input.endDate}`);
+  return saveRecord(ctx, 'requests', LeaveWithReason, { ...input, id: newId(), kind: 'leave', requestedBy: ctx.actor, status: 'pending' }, `请假申请 ${input.type} ${input.startDate}–${input.endDate}`);
 }
 
-/** Approves or rejects a pending request; who decided and when is kept on the record and in the audit trail. */
-export async function decideRequest(ctx: WriteContext, id: string, decision: 'approved' | 'rejected'): Promise<RequestDoc> {
+/**
+ * Approves or rejects a pending request; who decided and when is kept on the record and in the audit trail.
+ * `decider` is who is deciding (see #shared/attendance/request-decision: HR or admin, and not their own
+ * request); the sync server applies the same rule to the push.
+ */
+export async function decideRequest(ctx: WriteContext, id: string, decision: 'approved' | 'rejected', decider: RequestDecider): Promise<RequestDoc> {
   const doc = await ctx.db.requests.findOne(id).exec();
   if (!doc) throw new RenshiError('not-found', `no request ${id}`);
   const current = stripMeta(doc.toMutableJSON()) as RequestDoc;
   if (current.status !== 'pending') throw new RenshiError('conflict', `request already ${current.status}`);
+  const refusal = decisionRefusal(decider, current);
+  if (refusal) throw new RenshiError('decision-not-allowed', DECISION_REFUSAL_TEXT[refusal]);
   const next = { ...current, status: decision, decidedBy: ctx.actor, decidedAt: (ctx.now ?? Date.now)() };
   const verb = decision === 'approved' ? '批准' : '驳回';
   if (current.kind === 'leave') return saveRecord(ctx, 'requests', LeaveRequest, next, `${verb}请假 ${current.startDate}`);

@@ -5,12 +5,12 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { LeaveType } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
-import { useWriteContext } from '../../app/context.tsx';
 import { runFormSave } from '../../components/form-errors.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useT, type MessageKey } from '../../i18n/i18n.tsx';
 import type { AttendanceRow } from './attendance-rows.ts';
 import { requestCorrection, requestLeave } from './attendance-requests.ts';
+import { useRequestActor } from './request-decider.ts';
 
 type Target = { row: AttendanceRow; dayPunches: Punch[] };
 
@@ -26,7 +26,7 @@ export function CorrectionDialog({ target, onClose }: { target: Target | null; o
 
 function CorrectionForm({ target, onDone }: { target: Target; onDone: () => void }) {
   const t = useT();
-  const ctx = useWriteContext();
+  const { ctx } = useRequestActor();
   const [saving, setSaving] = useState(false);
   const day = target.row.day!;
   const shift = target.row.shift!;
@@ -111,7 +111,7 @@ const HALVES = ['full', 'am', 'pm'] as const;
 
 function LeaveForm({ row, onDone }: { row: AttendanceRow; onDone: () => void }) {
   const t = useT();
-  const ctx = useWriteContext();
+  const { ctx } = useRequestActor();
   const [saving, setSaving] = useState(false);
   const date = row.day?.date ?? '';
   const form = useForm({

@@ -53,9 +53,21 @@ describe('requestLeave and decideRequest', () => {
   it('approves once, stamping who and when, and refuses a second decision', async () => {
     const { ctx, db } = await setup();
     const l = await requestLeave(ctx, { employeeId: 'e1', type: 'sick', startDate: '2026-03-02', endDate: '2026-03-03', startHalf: 'full', endHalf: 'pm', reason: '发烧' });
-    const decided = await decideRequest({ ...ctx, now: () => 1_000 }, l.id, 'approved');
-    expect([decided.status, decided.decidedBy, decided.decidedAt]).toEqual(['approved', 'tester', 1_000]);
+    expect(l.requestedBy).toBe('tester');
+    const decided = await decideRequest({ ...ctx, actor: 'wang', now: () => 1_000 }, l.id, 'approved', { name: 'wang', role: 'hr' });
+    expect([decided.status, decided.decidedBy, decided.decidedAt]).toEqual(['approved', 'wang', 1_000]);
     expect((await db.requests.findOne(l.id).exec())!.toJSON().status).toBe('approved');
-    await expect(decideRequest(ctx, l.id, 'rejected')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(decideRequest({ ...ctx, actor: 'wang' }, l.id, 'rejected', { name: 'wang', role: 'hr' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('refuses the filer deciding their own request, and roles other than HR and admin; an admin may', async () => {
+    const { ctx, db } = await setup();
+    const c = await requestCorrection(ctx, { employeeId: 'e1', date: '2026-03-02', action: 'excuse_absence', reason: '被限制人身自由' });
+    await expect(decideRequest(ctx, c.id, 'approved', { name: 'tester', role: 'hr' })).rejects.toMatchObject({ code: 'decision-not-allowed', message: expect.stringContaining('same account') });
+    await expect(decideRequest({ ...ctx, actor: 'zhao' }, c.id, 'rejected', { name: 'zhao', role: 'viewer' })).rejects.toMatchObject({ code: 'decision-not-allowed' });
+    expect((await db.requests.findOne(c.id).exec())!.toJSON().status).toBe('pending');
+    expect(await db.audit.find({ selector: { collectionName: 'requests' } }).exec()).toHaveLength(1); // only the filing
+    const decided = await decideRequest(ctx, c.id, 'approved', { name: 'tester', role: 'admin' });
+    expect([decided.status, decided.decidedBy]).toEqual(['approved', 'tester']);
   });
 });
