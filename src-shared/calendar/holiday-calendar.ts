@@ -32,15 +32,32 @@ export const HolidayYear = z
     days: z.array(HolidayEntry).max(366),
   })
   .superRefine((y, ctx) => {
-    const seen = new Set<string>();
-    y.days.forEach((d, i) => {
-      if (!d.date.startsWith(`${y.year}-`)) ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `${d.date} is not in ${y.year}` });
-      if (seen.has(d.date)) ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `${d.date} is listed twice` });
-      if (d.kind === 'makeup_workday' && d.statutory) ctx.addIssue({ code: 'custom', path: ['days', i, 'statutory'], message: 'a make-up workday cannot be a statutory holiday' });
-      seen.add(d.date);
-    });
+    for (const b of holidayYearRuleBreaks(y.year, y.days)) ctx.addIssue({ code: 'custom', path: ['days', b.index, b.field], message: b.message, params: { rule: b.rule } });
   });
 export type HolidayYear = z.infer<typeof HolidayYear>;
+
+export type HolidayYearRule = 'not_in_year' | 'listed_twice' | 'makeup_statutory';
+
+/**
+ * The rules between a year's entries, beyond each entry's own shape: every date in that year, no date twice,
+ * no statutory make-up workday. `null` stands for an entry that did not parse, so an import can report these
+ * breaks in the same pass as the broken entries, at the right row.
+ */
+export function holidayYearRuleBreaks(
+  year: number,
+  days: readonly (HolidayEntry | null)[],
+): { index: number; field: 'date' | 'statutory'; rule: HolidayYearRule; message: string }[] {
+  const breaks: ReturnType<typeof holidayYearRuleBreaks> = [];
+  const seen = new Set<string>();
+  days.forEach((d, index) => {
+    if (!d) return;
+    if (!d.date.startsWith(`${year}-`)) breaks.push({ index, field: 'date', rule: 'not_in_year', message: `${d.date} is not in ${year}` });
+    if (seen.has(d.date)) breaks.push({ index, field: 'date', rule: 'listed_twice', message: `${d.date} is listed twice` });
+    if (d.kind === 'makeup_workday' && d.statutory) breaks.push({ index, field: 'statutory', rule: 'makeup_statutory', message: 'a make-up workday cannot be a statutory holiday' });
+    seen.add(d.date);
+  });
+  return breaks;
+}
 
 /**
  * A year HR entered (or imported) when the next State Council notice came out, shaped to be stored as a
