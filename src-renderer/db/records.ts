@@ -31,6 +31,21 @@ export async function saveRecord<S extends z.ZodType>(
   return parsed.data;
 }
 
+/**
+ * Deletes a record and appends a `delete` audit event with its last state's hash. The deletion replicates
+ * (RxDB keeps the document flagged deleted, and the server stores the flag), so every terminal drops it.
+ * Returns false when there was nothing to delete.
+ */
+export async function removeRecord(ctx: WriteContext, collection: RecordCollection, id: string, summary: string): Promise<boolean> {
+  const coll = ctx.db[collection] as unknown as import('rxdb').RxCollection<Record<string, unknown>>;
+  const existing = await coll.findOne(id).exec();
+  if (!existing) return false;
+  const before = existing.toMutableJSON() as Record<string, unknown>;
+  await existing.remove();
+  await ctx.audit.append({ actor: ctx.actor, action: 'delete', collection, docId: id, before, after: null, summary });
+  return true;
+}
+
 export function stripMeta<T extends Record<string, unknown>>(doc: T): T {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_'))) as T;
 }
