@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { caseReads, migrateCaseReads } from './audit/case-reads.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, bearerToken, registerAuthGuard } from './auth/routes.ts';
 import { authService, type AuthService } from './auth/service.ts';
@@ -51,9 +52,11 @@ export async function buildApp({ db, logger = false, streamHeartbeatMs }: { db: 
   conflictRoutes(app, { db, sync });
   auditRoutes(app, { db });
   await registerEscalation(app, { db, sync });
-  await registerDelivery(app, { db });
-  registerSignedRecords(app, { db });
-  await registerFiles(app, { db });
+  await migrateCaseReads(db);
+  const reads = caseReads({ db, sync });
+  await registerDelivery(app, { db, reads });
+  registerSignedRecords(app, { db, reads });
+  await registerFiles(app, { db, reads });
   await registerIclock(app, { db, sync });
   app.addHook('onClose', async () => feed.stop());
   return { app, auth, feed };

@@ -2,9 +2,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { addressKindOf, agreedAddressFor } from '#shared/cases/delivery-address';
-import { NoticeView, PaperDeliveryBody, SendNoticeBody, type DeliveryView } from '#shared/cases/notice-delivery';
+import { NoticeView, PaperDeliveryBody, PaperOutcomeBody, paperDateProblems, SendNoticeBody, type DeliveryView } from '#shared/cases/notice-delivery';
 import { RenshiError } from '#shared/errors';
 import { documentContentHash, signDocument, verifySignature, type SignatureChange } from '#shared/signature/signed-document';
+import type { CaseReads } from '../audit/case-reads.ts';
 import { caseAccess } from '../cases/case-access.ts';
 import { requireRole } from '../auth/routes.ts';
 import type { Database } from '../db/database.ts';
@@ -21,6 +22,8 @@ import { signingPage } from './signing-page.ts';
 
 export type DeliveryModuleOptions = {
   db: Database;
+  /** Audits reads of a restricted case's notices. */
+  reads: CaseReads;
   config?: NotificationConfig;
   clock?: () => number;
   publicUrl?: () => string;
@@ -42,7 +45,8 @@ const SignBody = z.object({
  * `opened`; reading and signing (a drawn signature + the typed name, which must match the employee's name)
  * stamps `acknowledged` and stores the signature record (signDocument: document SHA-256, per-field hashes,
  * signer, time, IP, user agent, signature image hash). Single use: once a notice is signed its links show
- * that it was signed and sign nothing more. Paper / EMS deliveries are recorded by HR.
+ * that it was signed and sign nothing more. Paper / EMS deliveries are recorded by HR with the dates of the
+ * tracking record (sent, 签收 / 拒收 / 退回), checked by paperDateProblems, next to who entered them and when.
  */
 export async function registerDelivery(app: FastifyInstance, opts: DeliveryModuleOptions) {
   const { db, clock = Date.now } = opts;
@@ -64,7 +68,7 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
       let failed: string | null = null;
       let deliveredAt = d.deliveredAt;
       if (d.recipient === '' && isElectronic(d.channel)) failed = notifier.configuredChannels().includes(d.channel as never) ? 'no address on the employee record' : 'channel not configured on this server';
-      if (d.channel !== 'ems' && d.channel !== 'paper' && d.channel !== 'registered-mail') {
+      if (!isPaper(d.channel)) {
         // Provider receipts (SMS delivery reports, in-app) arrive through the notifier.
         const message = await notifier.get(d.id);
         if (message?.status === 'failed') failed = message.lastError;
@@ -73,7 +77,8 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
           deliveredAt = hit?.at ?? d.openedAt;
         }
       }
-      deliveries.push({ id: d.id, channel: d.channel, recipient: d.recipient, trackingNumber: d.trackingNumber, signedBy: d.signedBy, sentAt: d.sentAt, deliveredAt: deliveredAt ?? d.openedAt, openedAt: d.openedAt, acknowledgedAt: d.acknowledgedAt, failed, addressKind: d.addressKind });
+      deliveries.push({ id: d.id, channel: d.channel, recipient: d.recipient, trackingNumber: d.trackingNumber, signedBy: d.signedBy, sentAt: d.sentAt, deliveredAt: deliveredAt ?? d.openedAt, openedAt: d.openedAt, acknowledgedAt: d.acknowledgedAt, failed, addressKind: d.addressKind,
+        ...paperFacts(d) });
     }
     let signature: NoticeView['signature'] = null;
     if (n.signature) {
@@ -140,22 +145,43 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
     if (!notice) throw new RenshiError('not-found', `no notice ${request.params.id}`);
     await access.requireCase(principal, notice.caseId);
     const now = clock();
+    const sentAt = body.sentAt ?? now;
+    refuseBadDates({ sentAt, outcomeAt: body.outcome?.outcomeAt ?? null }, now);
     const employee = body.address ? await records.employee(notice.employeeId) : null;
     await store.insertDelivery({
       ...emptyDelivery(`${notice.id}|${body.channel}|${randomBytes(4).toString('hex')}`, notice.id, body.channel, body.address || body.trackingNumber, now),
       addressKind: body.channel === 'paper' ? null : addressKindOf(employee?.sensitive.agreedDeliveryAddresses ?? null, body.channel, body.address || null),
       trackingNumber: body.trackingNumber || null,
-      signedBy: body.signedBy || null,
-      sentAt: now,
-      deliveredAt: body.deliveredAt ?? (body.signedBy ? now : null),
+      signedBy: body.outcome?.signedBy || null,
+      sentAt,
+      deliveredAt: body.outcome?.outcome === 'delivered' ? body.outcome.outcomeAt : null,
+      outcome: body.outcome?.outcome ?? null,
+      outcomeAt: body.outcome?.outcomeAt ?? null,
+      enteredBy: principal.name,
+      enteredAt: now,
     });
+    return view(notice);
+  });
+
+  /** The outcome of a letter entered later, when the tracking record shows it: once per letter. */
+  app.post<{ Params: { id: string; deliveryId: string } }>('/delivery/notices/:id/paper/:deliveryId/outcome', async (request) => {
+    const principal = requireRole(request, 'admin', 'hr');
+    const body = parseInput(PaperOutcomeBody, request.body, 'paper delivery outcome');
+    const notice = await store.notice(request.params.id);
+    const delivery = await store.delivery(request.params.deliveryId);
+    if (!notice || !delivery || delivery.noticeId !== notice.id || !isPaper(delivery.channel)) throw new RenshiError('not-found', `no paper delivery ${request.params.deliveryId} of notice ${request.params.id}`);
+    await access.requireCase(principal, notice.caseId);
+    const now = clock();
+    refuseBadDates({ sentAt: delivery.sentAt ?? delivery.createdAt, outcomeAt: body.outcomeAt }, now);
+    const recorded = await store.recordOutcome(delivery.id, { outcome: body.outcome, outcomeAt: body.outcomeAt, signedBy: body.signedBy || null, by: principal.name, at: now });
+    if (!recorded) throw new RenshiError('conflict', 'this letter already has its outcome recorded');
     return view(notice);
   });
 
   app.get<{ Querystring: { caseId?: string } }>('/delivery/notices', async (request) => {
     const principal = requireRole(request, 'admin', 'hr');
     const caseId = parseInput(z.object({ caseId: z.string().min(1).max(100) }), request.query, 'query').caseId;
-    await access.requireCase(principal, caseId);
+    await opts.reads.readCase(request, principal, caseId, 'notices');
     return { notices: await Promise.all((await store.noticesOfCase(caseId)).map(view)) };
   });
 
@@ -249,9 +275,33 @@ export async function registerDelivery(app: FastifyInstance, opts: DeliveryModul
 }
 
 const isElectronic = (channel: string) => channel === 'in_app' || channel === 'sms' || channel === 'email' || channel === 'wecom';
+const isPaper = (channel: string) => channel === 'ems' || channel === 'paper' || channel === 'registered-mail';
+
+function refuseBadDates(d: { sentAt: number; outcomeAt: number | null }, now: number): void {
+  const problems = paperDateProblems(d, now);
+  if (problems.length) throw new RenshiError('validation-failed', problems.map((p) => p.message).join('; '), problems.map((p) => ({ path: [p.field], message: p.message })));
+}
+
+/** What the record says about a letter. Letters recorded before outcomes were kept: a signer and a delivery
+ *  time meant 签收, and the row's creation was its entry (by whoever created the notice is not known). */
+function paperFacts(d: DeliveryRow): Pick<DeliveryView, 'outcome' | 'outcomeAt' | 'enteredBy' | 'enteredAt' | 'outcomeEnteredBy' | 'outcomeEnteredAt'> {
+  if (!isPaper(d.channel)) return { outcome: null, outcomeAt: null, enteredBy: null, enteredAt: null, outcomeEnteredBy: null, outcomeEnteredAt: null };
+  const legacyReceipt = d.outcome === null && d.deliveredAt !== null;
+  return {
+    outcome: d.outcome ?? (legacyReceipt ? 'delivered' : null),
+    outcomeAt: d.outcomeAt ?? (legacyReceipt ? d.deliveredAt : null),
+    enteredBy: d.enteredBy,
+    enteredAt: d.enteredAt ?? d.createdAt,
+    outcomeEnteredBy: d.outcomeEnteredBy,
+    outcomeEnteredAt: d.outcomeEnteredAt,
+  };
+}
 
 function emptyDelivery(id: string, noticeId: string, channel: string, recipient: string, now: number): DeliveryRow {
-  return { id, noticeId, channel, recipient, linkRef: null, trackingNumber: null, signedBy: null, sentAt: null, deliveredAt: null, openedAt: null, acknowledgedAt: null, createdAt: now, addressKind: null };
+  return {
+    id, noticeId, channel, recipient, linkRef: null, trackingNumber: null, signedBy: null, sentAt: null, deliveredAt: null, openedAt: null, acknowledgedAt: null, createdAt: now, addressKind: null,
+    outcome: null, outcomeAt: null, enteredBy: null, enteredAt: null, outcomeEnteredBy: null, outcomeEnteredAt: null,
+  };
 }
 
 function describeChange(c: SignatureChange): string {

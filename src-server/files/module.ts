@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EVIDENCE_FILE_MAX_BYTES, FileSha256 } from '#shared/evidence/evidence-file';
 import { RenshiError } from '#shared/errors';
 import { requireRole } from '../auth/routes.ts';
-import { caseAccess } from '../cases/case-access.ts';
+import type { CaseReads } from '../audit/case-reads.ts';
 import type { Database } from '../db/database.ts';
 import { parseInput } from '../http/errors.ts';
 
@@ -12,7 +12,8 @@ import { parseInput } from '../http/errors.ts';
  * Evidence files, content-addressed: `PUT /files/:sha256` stores the request body (raw bytes, at most 20 MB)
  * only when it hashes to the SHA-256 in the path, `GET /files/:sha256` returns it. HR and admins only (a
  * case's evidence is theirs). A file never changes once stored, so uploading it again is a no-op; terminals
- * upload what their operators attach and fetch what another terminal attached.
+ * upload what their operators attach and fetch what another terminal attached. Reading a file that is evidence
+ * of a restricted case is audited on that case (caseReads).
  */
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS evidence_files (
@@ -33,7 +34,7 @@ export async function migrateFiles(db: Database): Promise<void> {
 
 const Params = z.object({ sha256: FileSha256 });
 
-export async function registerFiles(app: FastifyInstance, { db, clock = Date.now }: { db: Database; clock?: () => number }): Promise<void> {
+export async function registerFiles(app: FastifyInstance, { db, reads, clock = Date.now }: { db: Database; reads: CaseReads; clock?: () => number }): Promise<void> {
   await migrateFiles(db);
   await app.register(async (scope) => {
     // Raw bytes, in this scope only; the rest of the server takes JSON.
@@ -56,7 +57,7 @@ export async function registerFiles(app: FastifyInstance, { db, clock = Date.now
     scope.get<{ Params: { sha256: string } }>('/files/:sha256', async (request, reply) => {
       const principal = requireRole(request, 'admin', 'hr');
       const { sha256 } = parseInput(Params, request.params, 'file name');
-      await caseAccess(db).requireFile(principal, sha256);
+      await reads.readFile(request, principal, sha256);
       const rows = await db.query<{ content: Uint8Array }>(`SELECT content FROM evidence_files WHERE sha256 = $1`, [sha256]);
       if (!rows[0]) throw new RenshiError('not-found', `no file ${sha256}`);
       return reply.header('content-type', 'application/octet-stream').header('cache-control', 'private, max-age=31536000, immutable').send(Buffer.from(rows[0].content));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SERVER_REPLICA_ID } from '#shared/audit/case-reads';
 import { COLLECTIONS, type CollectionName } from '#shared/collections';
 import { RenshiError } from '#shared/errors';
 import { accessFor } from '#shared/sync/auth';
@@ -104,6 +105,10 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
         if (invalid) {
           rejections.push(invalid);
           revert.push(incoming.id);
+          continue;
+        }
+        if (collection === 'audit' && incoming.replicaId === SERVER_REPLICA_ID) {
+          rejections.push({ id: incoming.id, code: 'forbidden', message: "the server's own audit chain is written by the server only" });
           continue;
         }
         if (principal.siteId && spec.siteField && incoming[spec.siteField] !== principal.siteId) {

@@ -11,7 +11,10 @@ import { migrate } from '../../src-server/db/migrations.ts';
 import { registerDelivery } from '../../src-server/delivery/module.ts';
 import { registerSignedRecords } from '../../src-server/delivery/signed-record.ts';
 import { registerErrorHandler } from '../../src-server/http/errors.ts';
+import { caseReads, migrateCaseReads } from '../../src-server/audit/case-reads.ts';
+import { ChangeFeed, feedChannelOf } from '../../src-server/sync/feed.ts';
 import { syncRepository } from '../../src-server/sync/repository.ts';
+import { syncService } from '../../src-server/sync/service.ts';
 import { SMS_AUTH, WECOM, startHttpPeers, startSmtpPeer, type HttpPeers } from './notifications/peers.ts';
 import { employee } from './support/fixtures.ts';
 
@@ -48,8 +51,12 @@ beforeAll(async () => {
   registerErrorHandler(app);
   registerAuthGuard(app, auth);
   authRoutes(app, auth);
+  const syncRepo = syncRepository();
+  await migrateCaseReads(db);
+  const reads = caseReads({ db, sync: syncService({ db, repo: syncRepo, feed: new ChangeFeed(db, syncRepo, feedChannelOf(db)) }), clock: () => now });
   await registerDelivery(app, {
     db,
+    reads,
     clock: () => now,
     publicUrl: () => url,
     config: {
@@ -58,7 +65,7 @@ beforeAll(async () => {
       smtp: { host: '127.0.0.1', port: smtp.port, from: 'hr@factory.example' },
     },
   });
-  registerSignedRecords(app, { db });
+  registerSignedRecords(app, { db, reads });
   await auth.ensureAdmin({ username: 'hr-admin', password: 'hr-admin-password', now: Date.now() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -166,12 +173,47 @@ describe('electronic delivery and e-signature', () => {
     expect((await verifySignature(rec.document, rec.signature, PNG.replace(/.$/, PNG.endsWith('A') ? 'B' : 'A'))).status).toBe('altered');
   });
 
-  test('paper / EMS delivery is recorded with tracking number and signer', async () => {
+  test('paper / EMS delivery keeps the dates of the tracking record, next to who entered them and when', async () => {
     await call('POST', '/delivery/notices', { noticeId: 'n-2', caseId: 'case-2', employeeId: 'emp-li', kind: 'return-to-work-notice', title: '返岗通知书', body: '请于三日内返岗。', channels: [] });
-    const r = await call('POST', '/delivery/notices/n-2/paper', { channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母' });
+    const posted = now - 3 * 86_400_000; // EMS took it three days ago
+    const signed = now - 86_400_000 - 3_600_000; // the tracking record: signed for yesterday
+    const r = await call('POST', '/delivery/notices/n-2/paper', { channel: 'ems', trackingNumber: 'EA123456789CN', sentAt: posted, outcome: { outcome: 'delivered', outcomeAt: signed, signedBy: '李母' } });
     expect(r.status).toBe(200);
     const d = NoticeView.parse(r.body).deliveries[0]!;
-    expect(d).toMatchObject({ channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母', sentAt: now, deliveredAt: now });
+    expect(d).toMatchObject({ channel: 'ems', trackingNumber: 'EA123456789CN', signedBy: '李母', sentAt: posted, deliveredAt: signed, outcome: 'delivered', outcomeAt: signed, enteredBy: 'hr-admin', enteredAt: now });
+
+    // A letter posted now whose outcome is not known yet; it comes back refused two days later.
+    const pending = NoticeView.parse((await call('POST', '/delivery/notices/n-2/paper', { channel: 'registered-mail', trackingNumber: 'XA100' })).body).deliveries.find((x) => x.trackingNumber === 'XA100')!;
+    expect(pending).toMatchObject({ sentAt: now, deliveredAt: null, outcome: null, enteredAt: now });
+    const entered = now;
+    now += 2 * 86_400_000;
+    const refusedAt = now - 3_600_000;
+    const outcomePath = `/delivery/notices/n-2/paper/${encodeURIComponent(pending.id)}/outcome`;
+    const refused = await call('POST', outcomePath, { outcome: 'refused', outcomeAt: refusedAt });
+    expect(refused.status).toBe(200);
+    // Refused is recorded with its date and is not a delivery; who entered it and when are kept apart from the letter's entry.
+    expect(NoticeView.parse(refused.body).deliveries.find((x) => x.id === pending.id)).toMatchObject({ outcome: 'refused', outcomeAt: refusedAt, deliveredAt: null, enteredAt: entered, outcomeEnteredBy: 'hr-admin', outcomeEnteredAt: now });
+    // The first outcome stands.
+    expect((await call('POST', outcomePath, { outcome: 'delivered', outcomeAt: now, signedBy: '李伟' })).status).toBe(409);
+  });
+
+  test('paper delivery dates in the future or before the letter went out are refused', async () => {
+    await call('POST', '/delivery/notices', { noticeId: 'n-dates', caseId: 'case-2', employeeId: 'emp-li', kind: 'return-to-work-notice', title: '返岗通知书', body: '请于三日内返岗。', channels: [] });
+    const cases = [
+      { sentAt: now + 86_400_000 }, // posted tomorrow
+      { sentAt: now - 86_400_000, outcome: { outcome: 'delivered', outcomeAt: now + 3_600_000, signedBy: '李伟' } }, // signed for in an hour
+      { sentAt: now - 86_400_000, outcome: { outcome: 'returned', outcomeAt: now - 2 * 86_400_000 } }, // returned before it was posted
+      { sentAt: now - 86_400_000, outcome: { outcome: 'delivered', outcomeAt: now - 3_600_000 } }, // signed for, by nobody
+    ];
+    for (const body of cases) {
+      const r = await call('POST', '/delivery/notices/n-dates/paper', { channel: 'ems', trackingNumber: 'EA9', ...body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toBe('validation-failed');
+    }
+    const listed = NoticeView.parse((await call('GET', '/delivery/notices?caseId=case-2')).body.notices.find((n: { id: string }) => n.id === 'n-dates'));
+    expect(listed.deliveries).toEqual([]);
+    // Within the clock skew a terminal's "now" is accepted.
+    expect((await call('POST', '/delivery/notices/n-dates/paper', { channel: 'paper', sentAt: now + 60_000, outcome: { outcome: 'delivered', outcomeAt: now + 60_000, signedBy: '李伟' } })).status).toBe(200);
   });
 
   test('deliveries go to the agreed addresses by default and say whether each went to an agreed address', async () => {
