@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { EVIDENCE_FILE_MAX_BYTES } from '#shared/evidence/evidence-file';
 import { RenshiError } from '#shared/errors';
+import { REPLICA_HEADER } from '#shared/sync/protocol';
 import { writeFileAtomic } from './files.ts';
 
 export type FileServer = { serverUrl: string | null; token: string | null } | null;
@@ -12,6 +13,8 @@ export type EvidenceFilesDeps = {
   /** How to reach the sync server now, or null (offline, not signed in, server not started). */
   session: () => Promise<FileServer>;
   fetch?: typeof fetch;
+  /** This terminal's label (terminalLabel), sent with each call: reading a restricted case's file is audited. */
+  terminal?: () => Promise<string>;
 };
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -47,9 +50,11 @@ export function createEvidenceFiles(deps: EvidenceFilesDeps) {
     writeFileAtomic(pathOf(sha), Buffer.from(bytes));
   }
 
-  async function server(): Promise<{ serverUrl: string; token: string } | null> {
+  async function server(): Promise<{ serverUrl: string; headers: Record<string, string> } | null> {
     const s = await deps.session().catch(() => null);
-    return s?.serverUrl && s.token ? { serverUrl: s.serverUrl, token: s.token } : null;
+    if (!s?.serverUrl || !s.token) return null;
+    const terminal = await deps.terminal?.().catch(() => null);
+    return { serverUrl: s.serverUrl, headers: { authorization: `Bearer ${s.token}`, ...(terminal ? { [REPLICA_HEADER]: encodeURIComponent(terminal) } : {}) } };
   }
 
   let running: Promise<{ uploaded: number; pending: number }> | null = null;
@@ -68,7 +73,7 @@ export function createEvidenceFiles(deps: EvidenceFilesDeps) {
           try {
             const res = await fetchFn(new URL(`/files/${sha}`, s.serverUrl), {
               method: 'PUT',
-              headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/octet-stream' },
+              headers: { ...s.headers, 'content-type': 'application/octet-stream' },
               body: bytes as Uint8Array<ArrayBuffer>,
               signal: AbortSignal.timeout(120_000),
             });
@@ -126,7 +131,7 @@ export function createEvidenceFiles(deps: EvidenceFilesDeps) {
       const s = await server();
       if (!s) return null;
       try {
-        const res = await fetchFn(new URL(`/files/${sha}`, s.serverUrl), { headers: { authorization: `Bearer ${s.token}` }, signal: AbortSignal.timeout(120_000) });
+        const res = await fetchFn(new URL(`/files/${sha}`, s.serverUrl), { headers: s.headers, signal: AbortSignal.timeout(120_000) });
         if (!res.ok) return null;
         const bytes = new Uint8Array(await res.arrayBuffer());
         if (bytes.length > EVIDENCE_FILE_MAX_BYTES || sha256Of(bytes) !== sha) return null;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { TerminalSettings, type AppInfo } from '#shared/ipc/contract';
+import { terminalLabel } from '#shared/sync/protocol';
 import type { BridgeHandlers } from '../bridge/handlers.ts';
 import { createDeviceService } from '../devices/service.ts';
 import { createAlertWatcher } from './alert-watcher.ts';
@@ -69,7 +70,14 @@ export function createMainServices(opts: MainServicesOptions): { handlers: Bridg
     notify: async (note) => (await app.notify(note)).shown || opts.listeners() > 0,
   });
   alertWatcher.start();
-  const evidenceFiles = createEvidenceFiles({ dataDir: opts.dataDir, session: startedSession });
+  const evidenceFiles = createEvidenceFiles({
+    dataDir: opts.dataDir,
+    session: startedSession,
+    terminal: async () => {
+      const info = await app.appInfo();
+      return terminalLabel(info.host, info.replicaId);
+    },
+  });
   evidenceFiles.startRetrying(5 * 60_000);
 
   return {

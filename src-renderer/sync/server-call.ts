@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { RENSHI_ERROR_CODES, RenshiError, type RenshiErrorCode } from '#shared/errors';
-import { ErrorBody } from '#shared/sync/protocol';
+import { ErrorBody, REPLICA_HEADER } from '#shared/sync/protocol';
 
-/** The signed-in sync server, for the screens that call its endpoints beyond replication. */
-export type ServerSession = { serverUrl: string; token: string };
+/** The signed-in sync server, for the screens that call its endpoints beyond replication. `terminal` (see
+ *  terminalLabel) goes with each call, so the reads the server audits say which computer made them. */
+export type ServerSession = { serverUrl: string; token: string; terminal?: string };
 
 /**
  * One JSON call to the sync server: a body means POST. Every answer is parsed with `schema` before a screen
@@ -15,7 +16,11 @@ export async function callServer<S extends z.ZodType>(session: ServerSession, pa
   try {
     res = await fetch(new URL(path, session.serverUrl), {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${session.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${session.token}`,
+        ...(session.terminal ? { [REPLICA_HEADER]: encodeURIComponent(session.terminal) } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });

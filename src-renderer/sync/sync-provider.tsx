@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CollectionName } from '#shared/collections';
 import type { SyncSession } from '#shared/ipc/contract';
+import { terminalLabel } from '#shared/sync/protocol';
 import { useRenshi } from '../app/context.tsx';
 import { prepareForAccount, principalKey } from './account-switch.ts';
 import { startReplication, type ReplicationHandle } from './replication.ts';
@@ -11,15 +12,12 @@ export type SyncState = { session: SyncSession | null; status: SyncStatus | null
 
 const Ctx = createContext<SyncState>({ session: null, status: null, restart: () => {}, syncNow: () => {} });
 
+const replicaLabel = (info: { host: string; replicaId: string }) => terminalLabel(info.host, info.replicaId);
+
 /**
  * Starts replication with whatever server the main process says this terminal uses, and restarts it when
  * the operator signs in elsewhere. Without a session the app simply keeps working locally.
  */
-/** How this terminal names itself to the server: the computer's name and the start of its replica id. */
-function replicaLabel(info: { host: string; replicaId: string }): string {
-  return `${info.host || 'terminal'} · ${info.replicaId.slice(0, 8)}`;
-}
-
 export function SyncProvider({ children }: { children: ReactNode }) {
   const { api, db, info } = useRenshi();
   const [session, setSession] = useState<SyncSession | null>(null);

@@ -18,6 +18,12 @@ export const SYNC_PROTOCOL_HEADER = 'x-renshi-protocol';
  *  account, so HR can tell which computer's edit lost when one account works on several. */
 export const REPLICA_HEADER = 'x-renshi-replica';
 
+/** How a terminal names itself to the server (replication, and the reads the server audits): the computer's
+ *  name and the start of its replica id. */
+export function terminalLabel(host: string, replicaId: string): string {
+  return `${host || 'terminal'} · ${replicaId.slice(0, 8)}`;
+}
+
 /** The terminal label a request carries, or null when absent or unusable (never trusted for access). */
 export function replicaLabelOf(header: string | string[] | undefined): string | null {
   if (typeof header !== 'string' || !header || header.length > 300) return null;
