@@ -9,7 +9,7 @@ export async function seedDemoIfEmpty(ctx: WriteContext, opts: { employees?: num
   if ((await ctx.db.org.count().exec()) > 0) return false;
   const company = demoFactory({ employees: opts.employees, now: (ctx.now ?? Date.now)() });
   await ctx.db.org.bulkInsert([...company.sites, ...company.departments]);
-  await ctx.db.settings.bulkInsert([...company.shifts, ...company.devices]);
+  await ctx.db.settings.bulkInsert([...company.shifts, ...company.rotations, ...company.devices]);
   await ctx.db.employees.bulkInsert(company.employees);
   await ctx.audit.append({
     actor: ctx.actor,

@@ -151,3 +151,10 @@ function midpoint(a: number, b: number): number {
   return a + Math.floor((b - a) / 2);
 }
 
+
+/** The schedule's next `count` dates from `from`, as HR checks a rotation before saving it. */
+export function planDays(schedule: WorkSchedule, calendar: WorkCalendar, from: string, count: number): { date: string; shift: Shift; works: boolean; kind: DayKind }[] {
+  const days = [];
+  for (let i = 0, date = from; i < count; i++, date = addDays(date, 1)) days.push({ date, ...schedule.planOn(date), kind: schedule.kindOn(calendar, date) });
+  return days;
+}

@@ -1,4 +1,4 @@
-import type { Device, Shift } from '../schemas/attendance-setup.ts';
+import type { Device, Rotation, Shift } from '../schemas/attendance-setup.ts';
 import type { Employee } from '../schemas/employee.ts';
 import type { Department, Site } from '../schemas/org.ts';
 
@@ -7,7 +7,7 @@ import type { Department, Site } from '../schemas/org.ts';
  * departments, ~300 people with valid-looking phone and ID numbers. Deterministic (seeded PRNG, fixed
  * ids) so demo runs, tests and benchmarks see the same company; `employees` scales it for benchmarks.
  */
-export type DemoCompany = { sites: Site[]; departments: Department[]; shifts: Shift[]; devices: Device[]; employees: Employee[] };
+export type DemoCompany = { sites: Site[]; departments: Department[]; shifts: Shift[]; rotations: Rotation[]; devices: Device[]; employees: Employee[] };
 
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -54,6 +54,10 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
     { id: 'shift-day', kind: 'shift', name: '白班', siteId: null, start: '08:00', end: '17:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6], updatedAt },
     { id: 'shift-night', kind: 'shift', name: '夜班', siteId: null, start: '20:00', end: '05:00', graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6], updatedAt },
     { id: 'shift-office', kind: 'shift', name: '行政班', siteId: null, start: '09:00', end: '18:00', graceMinutes: 10, workDays: [1, 2, 3, 4, 5], updatedAt },
+  ];
+  // One line team works 做二休二 (two days, two nights, two days off) from Monday 2 November 2026.
+  const rotations: Rotation[] = [
+    { id: 'rotation-line-a', kind: 'rotation', name: '做二休二（甲班）', siteId: null, anchorDate: '2026-11-02', pattern: ['shift-day', 'shift-day', 'shift-night', 'shift-night', null, null], observesPublicHolidays: true, updatedAt },
   ];
   const devices: Device[] = [
     { id: 'device-dg1-gate', kind: 'device', name: '东莞一厂 大门考勤机', driver: 'zkteco', host: '127.0.0.1', port: 4370, transport: 'tcp', commKey: 0, siteId: DEMO_SITE_IDS.dongguan, serialNumber: '', pollIntervalMinutes: 5, enabled: true, updatedAt },
@@ -132,6 +136,8 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
     // Most signed a 送达地址确认书 at hiring; every fifth did not (the case screens warn about those). Set after the
     // record so the random sequence, and with it every other demo value, stays as it was.
     const added = employees[employees.length - 1]!;
+    // Every tenth line worker is on the rotation (set here for the same reason).
+    if (isLine && i % 10 === 7) added.shiftId = 'rotation-line-a';
     if (i % 5 !== 0) {
       added.sensitive.agreedDeliveryAddresses = {
         postal: `广东省${siteId === DEMO_SITE_IDS.huizhou ? '惠州市' : '东莞市'}宿舍区 ${1 + (i % 12)} 栋 ${100 + (i % 40)} 室`,
@@ -143,7 +149,7 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
       };
     }
   }
-  return { sites, departments, shifts, devices, employees };
+  return { sites, departments, shifts, rotations, devices, employees };
 }
 
 function mobile(rand: () => number): string {

@@ -8,7 +8,8 @@ import { fieldIssuesOf, type FieldIssueCode } from './field-issues.ts';
  * own (unknown department/site, bad dates, the Employee zod schema), then across rows (an employee number
  * may appear once in the file and must not exist yet). The caller writes `records` only when `issues` is
  * empty. Column headers may be Chinese or English; unknown columns are reported, not fatal. Departments
- * and sites are matched by name or code; when the site is blank the department's own site is used.
+ * and sites are matched by name or code; when the site is blank the department's own site is used. The shift
+ * or rotation (班次) is matched by name.
  * Pure: ids and "now" come from the caller.
  */
 
@@ -27,6 +28,7 @@ export type ImportField =
   | 'phone'
   | 'email'
   | 'devicePin'
+  | 'schedule'
   | 'idNumber'
   | 'salary'
   | 'bankAccount'
@@ -47,6 +49,7 @@ export const IMPORT_COLUMNS: Record<ImportField, { zh: string; en: string; alias
   phone: { zh: '手机', en: 'phone', aliases: ['手机号', '手机号码', '电话', '联系电话', 'mobile'] },
   email: { zh: '邮箱', en: 'email', aliases: ['电子邮箱', 'mail'] },
   devicePin: { zh: '考勤号', en: 'devicePin', aliases: ['考勤编号', '考勤机编号', 'pin', 'devicepin'] },
+  schedule: { zh: '班次', en: 'schedule', aliases: ['排班', '倒班', '班次/倒班', '班别', 'shift', 'rotation'] },
   idNumber: { zh: '身份证号', en: 'idNumber', aliases: ['身份证', '身份证号码', 'idnumber', 'idcard'] },
   salary: { zh: '月薪', en: 'salary', aliases: ['月工资', '基本工资', 'monthlysalary'] },
   bankAccount: { zh: '银行账号', en: 'bankAccount', aliases: ['银行卡号', '工资卡号', 'bankaccount'] },
@@ -95,6 +98,8 @@ export type DepartmentRef = OrgRef & { siteId: string | null };
 export type ImportContext = {
   departments: DepartmentRef[];
   sites: OrgRef[];
+  /** Shifts and rotations on file, matched by name (or id) in the 班次 column. */
+  schedules?: { id: string; name: string }[];
   /** Employees already in the database, to refuse duplicate employee numbers. */
   existing: { employeeNo: string; name: string }[];
   newId: () => string;
@@ -178,6 +183,11 @@ function findOrg<T extends OrgRef>(units: T[], text: string): T | undefined {
   return units.find((u) => u.name.trim().toLowerCase() === key) ?? units.find((u) => u.code.trim().toLowerCase() === key);
 }
 
+function findSchedule(schedules: { id: string; name: string }[], text: string): { id: string; name: string } | undefined {
+  const key = text.trim().toLowerCase();
+  return schedules.find((s) => s.name.trim().toLowerCase() === key) ?? schedules.find((s) => s.id === text.trim());
+}
+
 function isBlankRow(row: Cell[]): boolean {
   return row.every((c) => cellText(c) === '');
 }
@@ -224,6 +234,8 @@ export function mapEmployeeRows(sheet: Cell[][], ctx: ImportContext): ImportResu
 
     const department = text('department') ? findOrg(ctx.departments, text('department')) : undefined;
     if (text('department') && !department) problem('department', 'unknownDepartment', { value: text('department') });
+    const schedule = text('schedule') ? findSchedule(ctx.schedules ?? [], text('schedule')) : undefined;
+    if (text('schedule') && !schedule) problem('schedule', 'unknownSchedule', { value: text('schedule') });
     const site = text('site') ? findOrg(ctx.sites, text('site')) : undefined;
     if (text('site') && !site) problem('site', 'unknownSite', { value: text('site') });
     const siteId = site?.id ?? (text('site') ? undefined : (department?.siteId ?? undefined));
@@ -264,6 +276,7 @@ export function mapEmployeeRows(sheet: Cell[][], ctx: ImportContext): ImportResu
       phone: orNull('phone'),
       email: orNull('email'),
       devicePin: text('devicePin'),
+      shiftId: schedule?.id ?? null,
       sensitive: { idNumber: orNull('idNumber'), monthlySalaryFen, bankAccount: orNull('bankAccount'), emergencyContacts },
     };
     const parsed = Employee.safeParse(input);
@@ -305,6 +318,8 @@ function importFieldOfPath(fullPath: (string | number)[]): ImportField | null {
       return 'site';
     case 'monthlySalaryFen':
       return 'salary';
+    case 'shiftId':
+      return 'schedule';
     case 'emergencyContacts':
       return leaf === 'phone' ? 'emergencyPhone' : leaf === 'relation' ? 'emergencyRelation' : 'emergencyName';
     default:
@@ -316,7 +331,7 @@ function importFieldOfPath(fullPath: (string | number)[]): ImportField | null {
  * Header and one example row for the downloadable template (Chinese headers, required ones marked *).
  * Pass the company's own department and site so the example row names units that exist.
  */
-export function importTemplate(org: { department?: string; site?: string } = {}): { headers: string[]; example: string[] } {
+export function importTemplate(org: { department?: string; site?: string; schedule?: string } = {}): { headers: string[]; example: string[] } {
   const example: Record<ImportField, string> = {
     employeeNo: 'A0001',
     name: '张伟',
@@ -329,6 +344,7 @@ export function importTemplate(org: { department?: string; site?: string } = {})
     phone: '13800138000',
     email: '',
     devicePin: '10001',
+    schedule: org.schedule ?? '',
     idNumber: '',
     salary: '5200',
     bankAccount: '',

@@ -31,6 +31,12 @@ export const FIELD_ISSUE_CODES = [
   'missingColumn',
   'siteNeeded',
   'salary',
+  'rotationTooShort',
+  'rotationTooLong',
+  'rotationNoWorkDay',
+  'workDaysNeeded',
+  'unknownShift',
+  'unknownSchedule',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 
@@ -66,6 +72,11 @@ const MESSAGE_CODES: [RegExp, FieldIssueCode][] = [
   [/employee number already in use/, 'employeeNoTaken'],
   [/^device PIN/, 'devicePin'],
   [/^bank account/, 'bankAccount'],
+  [/rotation needs at least two days/, 'rotationTooShort'],
+  [/rotation repeats within 8 weeks/, 'rotationTooLong'],
+  [/rotation needs at least one working day/, 'rotationNoWorkDay'],
+  [/shift needs at least one work day/, 'workDaysNeeded'],
+  [/^unknown shift$/, 'unknownShift'],
 ];
 
 export function fieldIssueOf(issue: ZodLikeIssue): FieldIssue {

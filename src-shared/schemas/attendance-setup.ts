@@ -15,7 +15,7 @@ export const Shift = Stamped.extend({
   /** Minutes after start before a punch counts as late (and the anomaly rule fires). */
   graceMinutes: z.number().int().min(0).max(240).default(5),
   /** Weekdays the shift works, 1 = Monday … 7 = Sunday. */
-  workDays: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5]),
+  workDays: z.array(z.number().int().min(1).max(7)).min(1, 'a shift needs at least one work day').default([1, 2, 3, 4, 5]),
 });
 export type Shift = z.infer<typeof Shift>;
 

@@ -10,6 +10,8 @@ export type EmployeeFormValues = {
   departmentId: string | null;
   siteId: string | null;
   position: string;
+  /** The shift or rotation (倒班) the employee works; null = none, so no attendance is judged. */
+  shiftId: string | null;
   hireDate: string;
   status: EmployeeStatus;
   phone: string;
@@ -35,6 +37,7 @@ export function emptyFormValues(today: string): EmployeeFormValues {
     departmentId: null,
     siteId: null,
     position: '',
+    shiftId: null,
     hireDate: today,
     status: 'probation',
     phone: '',
@@ -58,6 +61,7 @@ export function formValuesOf(e: Employee): EmployeeFormValues {
     departmentId: e.departmentId,
     siteId: e.siteId,
     position: e.position,
+    shiftId: e.shiftId,
     hireDate: e.hireDate,
     status: e.status,
     phone: e.phone ?? '',
@@ -94,6 +98,7 @@ export function employeeInputOf(v: EmployeeFormValues, who: { actor: string; now
     departmentId: v.departmentId ?? '',
     siteId: v.siteId ?? '',
     position: v.position,
+    shiftId: v.shiftId,
     hireDate: normalizeDate(v.hireDate),
     status: v.status,
     phone: orNull(v.phone),

@@ -18,6 +18,7 @@ import { useT } from '../../i18n/i18n.tsx';
 import { useOrg } from '../org/use-org.ts';
 import { emptyFormValues, employeeInputOf, formValuesOf, formFieldOfPath, suggestEmployeeNo, type EmployeeFormValues } from './employee-form-values.ts';
 import { ExpiryBadge } from './expiry-badge.tsx';
+import { ScheduleSelect } from '../schedules/schedule-select.tsx';
 import { sha256OfFile } from '../cases/case-ui.ts';
 import { useEmployee, useEmployees } from './use-employees.ts';
 
@@ -184,6 +185,7 @@ function EmployeeForm({ existing }: { existing: Employee | null }) {
               />
               <Select label={t('emp.site')} withAsterisk data={org.sites.map((s) => ({ value: s.id, label: s.name }))} {...form.getInputProps('siteId')} data-testid="f-site" />
               <TextInput label={t('emp.position')} {...form.getInputProps('position')} data-testid="f-position" />
+              <ScheduleSelect siteId={form.values.siteId} value={form.values.shiftId} onChange={(id) => form.setFieldValue('shiftId', id)} error={form.errors.shiftId} />
               <TextInput label={t('emp.hireDate')} withAsterisk {...dateProps('hireDate')} data-testid="f-hireDate" />
               <Select
                 label={t('emp.status')}

@@ -15,6 +15,7 @@ import { useOrg } from '../org/use-org.ts';
 import { commitEmployeeImport } from './commit-import.ts';
 import { readSpreadsheet } from './read-sheet.ts';
 import { downloadImportTemplate } from './template.ts';
+import { useAttendanceSetup } from '../attendance/use-attendance-data.ts';
 
 type State =
   | { step: 'pick' }
@@ -29,9 +30,10 @@ export function ImportPage() {
   const [lang] = useLanguage();
   const ctx = useWriteContext();
   const org = useOrg();
+  const setup = useAttendanceSetup();
   const { employees, loaded: employeesLoaded } = useEmployees();
-  // Rows are checked against departments, sites and existing numbers: wait until all are loaded.
-  const ready = org.loaded && employeesLoaded;
+  // Rows are checked against departments, sites, shifts and existing numbers: wait until all are loaded.
+  const ready = org.loaded && employeesLoaded && setup.loaded;
   const [state, setState] = useState<State>({ step: 'pick' });
   const [readError, setReadError] = useState<string | null>(null);
   const [committing, setCommitting] = useState(false);
@@ -62,6 +64,7 @@ export function ImportPage() {
       const result = mapEmployeeRows(sheet, {
         departments: org.departments.map((d) => ({ id: d.id, name: d.name, code: d.code, siteId: d.siteId })),
         sites: org.sites.map((s) => ({ id: s.id, name: s.name, code: s.code })),
+        schedules: [...setup.shifts, ...setup.rotations].map((s) => ({ id: s.id, name: s.name })),
         existing: employees.map((e) => ({ employeeNo: e.employeeNo, name: e.name })),
         newId,
         now: Date.now(),
@@ -109,7 +112,7 @@ export function ImportPage() {
               // The example row names a real department (with its site) so the template imports as-is.
               const dept = org.departments.find((d) => d.siteId) ?? org.departments[0];
               const site = (dept?.siteId && org.byId.get(dept.siteId)) || org.sites[0];
-              void downloadImportTemplate({ department: dept?.name, site: site?.name });
+              void downloadImportTemplate({ department: dept?.name, site: site?.name, schedule: setup.shifts[0]?.name });
             }} data-testid="download-template">
             {t('imp.template')}
           </Button>

@@ -2,7 +2,7 @@ import writeXlsxFile from 'write-excel-file/browser';
 import { importTemplate } from '#shared/import/employees';
 
 /** The import template as an .xlsx download: Chinese headers (required ones marked *) and one example row. */
-export async function downloadImportTemplate(org: { department?: string; site?: string }): Promise<void> {
+export async function downloadImportTemplate(org: { department?: string; site?: string; schedule?: string }): Promise<void> {
   const { headers, example } = importTemplate(org);
   await writeXlsxFile([headers.map((h) => ({ value: h, fontWeight: 'bold' as const, backgroundColor: '#E7F1FF' })), example], {
     sheet: '员工导入',

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useT } from '../../i18n/i18n.tsx';
 import { HolidayYearsView } from './holiday-years.tsx';
+import { RotationsView } from './rotations-view.tsx';
+import { ShiftsView } from './shifts-view.tsx';
 
 /** Where attendance is set up: the shifts, the rotations built from them, and the holiday calendar. */
 export function SchedulesPage() {
@@ -24,8 +26,12 @@ export function SchedulesPage() {
             {t('sch.tabHolidays')}
           </Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="shifts">{null}</Tabs.Panel>
-        <Tabs.Panel value="rotations">{null}</Tabs.Panel>
+        <Tabs.Panel value="shifts">
+          <ShiftsView />
+        </Tabs.Panel>
+        <Tabs.Panel value="rotations">
+          <RotationsView />
+        </Tabs.Panel>
         <Tabs.Panel value="holidays">
           <HolidayYearsView />
         </Tabs.Panel>

@@ -185,3 +185,29 @@ describe('fieldIssueOf', () => {
     expect(hire?.code).toBe('required');
   });
 });
+
+describe('mapEmployeeRows: the shift or rotation column', () => {
+  const schedules = [
+    { id: 'shift-day', name: '白班' },
+    { id: 'rot-a', name: '做二休二 甲班' },
+  ];
+  it('matches a shift or rotation by name, leaves a blank cell unassigned, and names what it cannot find', () => {
+    const header: Cell[] = ['工号', '姓名', '部门', '入职日期', '班次'];
+    const ok = mapEmployeeRows(
+      [header, ['A1', '张伟', '生产一部', '2024-03-01', '白班'], ['A2', '李娜', '生产一部', '2024-03-01', ' 做二休二 甲班 '], ['A3', '王五', '生产一部', '2024-03-01', '']],
+      context({ schedules }),
+    );
+    expect(ok.issues).toEqual([]);
+    expect(ok.records.map((r) => r.shiftId)).toEqual(['shift-day', 'rot-a', null]);
+
+    const bad = mapEmployeeRows([header, ['A1', '张伟', '生产一部', '2024-03-01', '中班']], context({ schedules }));
+    expect(bad.records).toEqual([]);
+    expect(bad.issues).toEqual([{ row: 2, column: '班次', field: 'schedule', code: 'unknownSchedule', params: { value: '中班' } }]);
+  });
+
+  it('is recognised under its other names and is in the template', () => {
+    for (const h of ['班次', '排班', '倒班', 'shift', 'Schedule']) expect(fieldOfHeader(h)).toBe('schedule');
+    const t = importTemplate({ schedule: '夜班' });
+    expect(t.example[t.headers.indexOf('班次')]).toBe('夜班');
+  });
+});
