@@ -7,7 +7,7 @@ import { LawArticle, LawArticles } from './law-article.ts';
  * Model: a query is split on whitespace and punctuation into terms. A term that names an article number
  * ("第39条", "39条", "第三十九条", "三十九", "art. 39", a bare "39") matches articles with that number; any other
  * term matches the Chinese text (law name, title, text, explanation, evidence, keywords) by substring, or the
- * English fields case-insensitively. Chinese queries are often phrased unlike the text ("扣工资" vs "从工资中
+ * English fields (law name, explanation, evidence, keywords) case-insensitively. Chinese queries are often phrased unlike the text ("扣工资" vs "从工资中
  * 扣除"), so a CJK term of three or more characters that has no substring hit still counts as a weaker match
  * when most of its character pairs occur. Articles are ranked by matched terms (an article number weighs 3; a
  * title, keyword or law-name hit 2; any other text hit 1); an article must match at least one term. Ties keep knowledge-base order.
@@ -93,7 +93,7 @@ function termScore(a: LawArticle, term: Term): number {
   if (a.title.includes(t) || a.lawShort.toLowerCase() === t || a.keywords.some((k) => k.toLowerCase() === t)) return 2;
   const zh = [a.law, a.lawShort, a.title, a.text, a.explanation, ...a.evidence, ...a.keywords].join('\n');
   if (zh.toLowerCase().includes(t)) return 1;
-  const en = [a.lawEn, a.explanationEn, ...a.keywords].join('\n').toLowerCase();
+  const en = [a.lawEn, a.explanationEn, ...a.evidenceEn, ...a.keywords].join('\n').toLowerCase();
   if (/^[a-z0-9%-]+$/.test(t)) return new RegExp(`\\b${escapeRegExp(t)}`).test(en) ? 1 : 0;
   if (/[\u4e00-\u9fff]/.test(t) && t.length >= 3) {
     const pairs = Array.from({ length: t.length - 1 }, (_, i) => t.slice(i, i + 2));

@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Box, Button, Group, HoverCard, List, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { LawArticle } from '#shared/law/law-article';
 import { LAW_ARTICLES, lawArticle, searchLaw } from '#shared/law/law-search';
@@ -36,7 +36,7 @@ export function LawLibrary() {
 export function LawArticleCard({ article: a, compact }: { article: LawArticle; compact?: boolean }) {
   const { zh, tr } = useTr();
   return (
-    <Paper withBorder radius="md" p="sm" data-testid="law-article">
+    <Paper withBorder radius="md" p="sm" data-testid="law-article" data-article={a.id}>
       <Group gap="xs" mb={4}>
         <Text fw={600} size="sm">
           《{a.lawShort}》{a.articleLabel} {a.title}
@@ -53,11 +53,30 @@ export function LawArticleCard({ article: a, compact }: { article: LawArticle; c
           {a.text}
         </Text>
       )}
+      <ArticleEvidence article={a} />
     </Paper>
   );
 }
 
-/** The articles a case or step cites, in plain language. */
+/** What the employer should be able to produce because of the article: the evidence it implies. */
+function ArticleEvidence({ article: a }: { article: LawArticle }) {
+  const { zh, tr } = useTr();
+  if (a.evidence.length === 0) return null;
+  return (
+    <Box mt={6} data-testid="law-evidence">
+      <Text size="xs" fw={600} c="teal.8">
+        {tr('应备证据', 'Evidence to keep')}
+      </Text>
+      <List size="xs" spacing={0} withPadding>
+        {(zh ? a.evidence : a.evidenceEn).map((e) => (
+          <List.Item key={e}>{e}</List.Item>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+/** The articles a case or step cites, in plain language, each with the evidence it implies. */
 export function CitedArticles({ ids }: { ids: string[] }) {
   const articles = ids.map((id) => lawArticle(id)).filter((a): a is LawArticle => a !== undefined);
   return (
@@ -66,5 +85,38 @@ export function CitedArticles({ ids }: { ids: string[] }) {
         <LawArticleCard key={a.id} article={a} compact />
       ))}
     </Stack>
+  );
+}
+
+/** A step's "Law:" line: each article by name; hovering it shows the article and the evidence it implies. */
+export function StepLaw({ ids }: { ids: string[] }) {
+  const { tr } = useTr();
+  if (ids.length === 0) return null;
+  return (
+    <Text size="xs" c="dimmed" mt={6} data-testid="step-law">
+      {tr('依据：', 'Law: ')}
+      {ids.map((id, i) => {
+        const a = lawArticle(id);
+        return (
+          <span key={id}>
+            {i > 0 && '、'}
+            {a ? (
+              <HoverCard width={420} shadow="md" withinPortal openDelay={150}>
+                <HoverCard.Target>
+                  <Text span size="xs" c="blue.7" style={{ cursor: 'help', textDecoration: 'underline dotted' }} data-testid="step-law-article">
+                    《{a.lawShort}》{a.articleLabel}
+                  </Text>
+                </HoverCard.Target>
+                <HoverCard.Dropdown p={0}>
+                  <LawArticleCard article={a} compact />
+                </HoverCard.Dropdown>
+              </HoverCard>
+            ) : (
+              id
+            )}
+          </span>
+        );
+      })}
+    </Text>
   );
 }

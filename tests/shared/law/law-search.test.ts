@@ -22,6 +22,20 @@ describe('legal knowledge base', () => {
     for (const a of LAW_ARTICLES) if (a.textKind === 'summary') expect(a.text.startsWith('（摘要）'), a.id).toBe(true);
   });
 
+  it('every article says, in both languages and item for item, what evidence it implies', () => {
+    for (const a of LAW_ARTICLES) {
+      expect(a.evidence.length, a.id).toBeGreaterThan(0);
+      expect(a.evidenceEn.length, a.id).toBe(a.evidence.length);
+    }
+    const one = LAW_ARTICLES[0]!;
+    expect(LawArticles.safeParse([{ ...one, evidenceEn: one.evidenceEn.slice(1) }]).success).toBe(false);
+  });
+
+  it('finds an article by the evidence it implies, in English too', () => {
+    expect(searchLaw('bank').map((h) => h.article.id)).toEqual(['wage-payment-6']); // only its evidence says "bank slip"
+    expect(searchLaw('工资条').map((h) => h.article.id)).toContain('wage-payment-6');
+  });
+
   it('rejects duplicate ids', () => {
     const one = LAW_ARTICLES[0]!;
     expect(LawArticles.safeParse([one, one]).success).toBe(false);
