@@ -1,3 +1,5 @@
+import { caseReadOf } from '../audit/case-reads.ts';
+import { NoticeView } from '../cases/notice-delivery.ts';
 import { citedArticles } from '../cases/case-template.ts';
 import { CASE_OUTCOME_ZH, CONTACT_METHOD_ZH, REPLY_REASON_ZH } from '../escalation/escalation-labels.ts';
 import type { TimelineEntry } from '../escalation/missed-punch-escalation.ts';
@@ -32,7 +34,8 @@ const EVENT_ZH: Record<string, string> = {
   record_deduction: '记录扣款', complete_step: '完成步骤', skip_step: '跳过步骤', override_step: '强制通过步骤',
   grant_access: '授权查看', revoke_access: '撤销查看权限', close_case: '结案', cancel_case: '撤销案件',
 };
-const ACTION_ZH: Record<string, string> = { create: '创建', update: '修改', delete: '删除', import: '导入', view: '查看', override: '强制通过', export: '导出' };
+const ACTION_ZH: Record<string, string> = { create: '创建', update: '修改', delete: '删除', import: '导入', view: '查看', override: '强制通过', export: '导出', refused: '被拒绝的操作' };
+const READ_ZH: Record<string, string> = { case: '案件', notices: '送达记录', 'signed-record': '签名记录', file: '证据文件' };
 
 const PHASE_ZH: Record<string, string> = {
   anomaly_detected: '已发现异常', employee_messaged: '已通知员工', emergency_contact_notified: '已通知紧急联系人',
@@ -75,7 +78,20 @@ const section = (title: string, paragraphs: string[], table: ReportTable | null 
 
 const AUTH_ZH: Record<string, string> = { password: '账号密码', 'sms-code': '短信验证码', wecom: '企业微信', 'terminal-badge': '终端刷卡', 'signed-link': '一次性签收链接' };
 const SIG_CHANGE_ZH: Record<string, string> = { 'record-malformed': '签名记录格式错误', record: '签名记录被修改', document: '签署文档被修改', 'signature-image': '手写签名图像不一致' };
-const STAMP_ZH: Record<string, string> = { sentAt: '发出', deliveredAt: '送达', openedAt: '打开', readAt: '阅读', acknowledgedAt: '确认', signedAt: '签收', failedAt: '失败', returnedAt: '退回' };
+const STAMP_ZH: Record<string, string> = {
+  sentAt: '发出', deliveredAt: '送达', openedAt: '打开', readAt: '阅读', acknowledgedAt: '确认', signedAt: '签收', failedAt: '失败', returnedAt: '退回',
+  outcomeAt: '签收/拒收/退回（邮件结果）', enteredAt: '登记', outcomeEnteredAt: '结果登记', createdAt: '创建',
+};
+const PAPER_CHANNEL_ZH: Record<string, string> = { ems: 'EMS', 'registered-mail': '挂号信', paper: '当面送达' };
+const OUTCOME_ZH: Record<string, string> = { delivered: '签收', refused: '拒收', returned: '退回' };
+
+/** An audit summary for the report: a server read (a CaseRead) in words, anything else as written. */
+function auditSummaryText(summary: string): string {
+  const r = caseReadOf(summary);
+  if (!r) return summary;
+  const from = [r.from.terminal, r.from.ip].filter(Boolean).join('，') || '来源不明';
+  return `经同步服务器${r.refused ? '试图读取（已拒绝）' : '读取'}${READ_ZH[r.read] ?? r.read}${r.ref ? ` ${r.ref.slice(0, 16)}` : ''}；来自 ${from}${r.from.device ? `；${r.from.device}` : ''}`;
+}
 
 /** Timestamp-like fields of a delivery record (any `…At` number, at any depth) with the channel they belong
  *  to (the nearest `channel` field), for the receipts table. */
@@ -125,7 +141,10 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
       '二、案件模板与引用法条',
       [
         template.description.zh,
-        ...articles.filter((a) => a !== undefined).map((a) => `【${a.lawShort} ${a.articleLabel}】${a.title}${a.textKind === 'summary' ? '（摘要，非条文原文）' : ''}：${a.text}`),
+        ...articles.filter((a) => a !== undefined).flatMap((a) => [
+          `【${a.lawShort} ${a.articleLabel}】${a.title}${a.textKind === 'summary' ? '（摘要，非条文原文）' : ''}：${a.text}`,
+          ...(a.evidence.length ? [`　应备证据：${a.evidence.join('；')}`] : []),
+        ]),
         '以上法条摘录仅供参考，不构成法律意见。',
       ],
     ),
@@ -197,6 +216,36 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
       rows: c.notices.map((n) => [noticeLabel(n.kind), RECIPIENT_ZH[n.recipient] ?? n.recipient, n.channel, t(n.sentAt), t(n.deliveredAt), t(n.acknowledgedAt), n.deliveryRecordId]),
     }, '无通知'),
   );
+  // Letters: the dates are HR's entries from the tracking record, so who entered them and when stand beside them.
+  const letters: string[][] = [];
+  for (const raw of input.deliveries) {
+    const n = NoticeView.safeParse(raw);
+    if (!n.success) continue;
+    for (const d of n.data.deliveries) {
+      if (!(d.channel in PAPER_CHANNEL_ZH)) continue;
+      letters.push([
+        n.data.title || n.data.id,
+        `${PAPER_CHANNEL_ZH[d.channel]}${d.trackingNumber ? ` ${d.trackingNumber}` : ''}`,
+        d.recipient && d.recipient !== d.trackingNumber ? `${d.recipient}${d.addressKind === 'agreed' ? '（约定地址）' : d.addressKind === 'other' ? '（非约定地址）' : ''}` : '—',
+        t(d.sentAt),
+        d.outcome ? `${OUTCOME_ZH[d.outcome]}${d.outcome === 'delivered' && d.signedBy ? `（${d.signedBy}）` : ''}` : '待签收',
+        t(d.outcomeAt),
+        `${d.enteredBy ?? '—'} ${t(d.enteredAt)}${d.outcomeEnteredAt !== null ? `；结果 ${d.outcomeEnteredBy ?? '—'} ${t(d.outcomeEnteredAt)}` : ''}`,
+      ]);
+    }
+  }
+  if (letters.length) {
+    sections.push(
+      section(
+        '　纸质 / EMS 送达',
+        ['寄出与签收、拒收、退回的时间为HR按邮件跟踪记录登记的时间，登记人与登记时间另列。拒收或退回本身不等于送达。'],
+        {
+          columns: [{ header: '通知', weight: 2 }, { header: '方式/运单号', weight: 1.8 }, { header: '地址', weight: 2.4 }, { header: '寄出', weight: 2 }, { header: '结果', weight: 1.4 }, { header: '结果时间', weight: 2 }, { header: '登记', weight: 2.6 }],
+          rows: letters,
+        },
+      ),
+    );
+  }
   sections.push(
     section('　送达回执时间', [], { columns: [{ header: '送达记录', weight: 1.6 }, { header: '渠道', weight: 1.2 }, { header: '事件（原字段）', weight: 4 }, { header: '时间', weight: 2.5 }], rows: receipts }, '无送达记录'),
   );
@@ -239,7 +288,7 @@ export async function buildReportContent(input: EvidenceBundleInput, recordFiles
         otherEvents++;
         continue;
       }
-      auditRows.push([`${e.replicaId}#${e.seq}`, t(e.at), e.actor, ACTION_ZH[e.action] ?? e.action, `${e.collectionName}/${e.docId}`, e.summary, e.hash.slice(0, 16)]);
+      auditRows.push([`${e.replicaId}#${e.seq}`, t(e.at), e.actor, ACTION_ZH[e.action] ?? e.action, `${e.collectionName}/${e.docId}`, auditSummaryText(e.summary), e.hash.slice(0, 16)]);
     }
   }
   sections.push(

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRecordFiles, EvidenceBundleInput } from '#shared/evidence/bundle-contents';
 import { buildReportContent, type ReportContent } from '#shared/evidence/report-content';
+import { caseReadSummary, SERVER_REPLICA_ID } from '#shared/audit/case-reads';
+import { sealAuditEvent } from '#shared/audit/chain';
+import type { NoticeView } from '#shared/cases/notice-delivery';
+import { instantOf } from '#shared/time';
 import { buildFixture } from './bundle-fixture';
 
 /** What the PDF says, checked as data (the PDF writer only lays it out). */
@@ -86,5 +90,46 @@ describe('report content', () => {
     const audit = sectionOf(report, '审计事件');
     expect(audit.paragraphs[0]).toBe('审计事件按终端逐条哈希链接；本包含 1 段链、与本案有关的事件 22 条，另含 2 条其他事件仅用于验证链的连续性。');
     expect(audit.table!.rows.every((r) => r[4]!.startsWith('cases/'))).toBe(true);
+  });
+
+  it('names each cited article with the evidence it implies', () => {
+    const law = sectionOf(report, '引用法条').paragraphs;
+    const i = law.findIndex((p) => p.startsWith('【劳动合同法 第三十九条】'));
+    expect(law[i + 1]).toBe('　应备证据：违纪事实证据（考勤原始记录、聊天记录、客户投诉、证人证言）；员工签收的规章制度；解除通知及送达记录');
+  });
+
+  it('lists letters with the dates of their tracking record, the outcome, and who entered what when', async () => {
+    const at = (s: string) => instantOf(s);
+    const letter = (over: Partial<NoticeView['deliveries'][number]>): NoticeView['deliveries'][number] => ({
+      id: 'n9|ems|1', channel: 'ems', recipient: '广东省东莞市松山湖大道 8 号', trackingNumber: 'EA100', signedBy: null, sentAt: at('2026-03-05 10:00'), deliveredAt: null,
+      openedAt: null, acknowledgedAt: null, failed: null, addressKind: 'agreed', outcome: null, outcomeAt: null, enteredBy: 'hr-wang', enteredAt: at('2026-03-05 16:00'), outcomeEnteredBy: null, outcomeEnteredAt: null, ...over,
+    });
+    const notice: NoticeView = {
+      id: 'n9', caseId: input.caseDoc.id, employeeId: 'emp-li', kind: 'return-to-work-notice', title: '返岗通知书', documentHash: 'a'.repeat(64), createdAt: at('2026-03-05 16:00'), createdBy: 'hr-wang', signature: null,
+      deliveries: [
+        letter({ signedBy: '李母', deliveredAt: at('2026-03-07 14:20'), outcome: 'delivered', outcomeAt: at('2026-03-07 14:20') }),
+        letter({ id: 'n9|registered-mail|2', channel: 'registered-mail', trackingNumber: 'XA7', addressKind: 'other', recipient: '湖南省衡阳市某村', outcome: 'returned', outcomeAt: at('2026-03-12 09:00'), outcomeEnteredBy: 'hr-li', outcomeEnteredAt: at('2026-03-13 08:30') }),
+      ],
+    };
+    const r = await buildReportContent({ ...input, deliveries: [...input.deliveries, notice] }, await buildRecordFiles(input));
+    expect(sectionOf(r, '纸质 / EMS 送达').table!.rows).toEqual([
+      ['返岗通知书', 'EMS EA100', '广东省东莞市松山湖大道 8 号（约定地址）', '2026-03-05 10:00:00', '签收（李母）', '2026-03-07 14:20:00', 'hr-wang 2026-03-05 16:00:00'],
+      ['返岗通知书', '挂号信 XA7', '湖南省衡阳市某村（非约定地址）', '2026-03-05 10:00:00', '退回', '2026-03-12 09:00:00', 'hr-wang 2026-03-05 16:00:00；结果 hr-li 2026-03-13 08:30:00'],
+    ]);
+    expect(sectionOf(r, '送达回执时间').table!.rows).toContainEqual(['n9', 'registered-mail', '结果登记（deliveries[1].outcomeEnteredAt）', '2026-03-13 08:30:00']);
+  });
+
+  it('reads a server audit event of a read of the case in words, and names refused operations', async () => {
+    const view = await sealAuditEvent(
+      { replicaId: SERVER_REPLICA_ID, actor: 'hr-li', action: 'view', collectionName: 'cases', docId: input.caseDoc.id, beforeHash: null, afterHash: null, at: instantOf('2026-03-08 10:00'), summary: caseReadSummary({ read: 'notices', ref: null, refused: true, from: { terminal: 'HR-PC · 3f2a1b2c', ip: '10.0.0.5', device: null } }) },
+      null,
+    );
+    const hold = await sealAuditEvent({ replicaId: SERVER_REPLICA_ID, actor: 'hr-wang', action: 'refused', collectionName: 'cases', docId: input.caseDoc.id, beforeHash: null, afterHash: null, at: instantOf('2026-03-08 10:05'), summary: 'refused hold_final_wages' }, view);
+    const r = await buildReportContent({ ...input, auditRuns: [...input.auditRuns, { replicaId: SERVER_REPLICA_ID, anchor: null, events: [view, hold], caseEventIds: [view.id, hold.id] }] }, await buildRecordFiles(input));
+    const rows = sectionOf(r, '审计事件').table!.rows.filter((x) => x[0]!.startsWith('server#'));
+    expect(rows.map((x) => [x[2], x[3], x[5]])).toEqual([
+      ['hr-li', '查看', '经同步服务器试图读取（已拒绝）送达记录；来自 HR-PC · 3f2a1b2c，10.0.0.5'],
+      ['hr-wang', '被拒绝的操作', 'refused hold_final_wages'],
+    ]);
   });
 });
