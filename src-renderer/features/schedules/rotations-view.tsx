@@ -193,7 +193,7 @@ function RotationForm({ rotation, shifts, calendar, onDone }: { rotation: Rotati
               </Tooltip>
             </Group>
           </Group>
-          <SimpleGrid cols={{ base: 4, md: 7 }} spacing={6} verticalSpacing={6}>
+          <SimpleGrid cols={{ base: 3, md: 5 }} spacing={6} verticalSpacing={6}>
             {v.pattern.map((slot, i) => (
               <Select
                 key={i}

@@ -191,7 +191,7 @@ function ShiftForm({ shift, onDone }: { shift: Shift | null; onDone: () => void 
           <Chip.Group multiple value={v.workDays} onChange={(days) => form.setFieldValue('workDays', days)}>
             <Group gap={6}>
               {WEEKDAYS.map((d) => (
-                <Chip key={d} value={String(d)} size="sm" data-testid={`shift-wd-${d}`}>
+                <Chip key={d} value={String(d)} size="sm" wrapperProps={{ 'data-testid': `shift-wd-${d}` }}>
                   {weekdayLabel(t, d)}
                 </Chip>
               ))}
