@@ -16,6 +16,8 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   punches: {},
   requests: {},
   audit: {},
-  cases: {},
+  // v1 encrypts `facts` (they hold wages); the stored documents are unchanged, RxDB re-stores them encrypted
+  // when it migrates.
+  cases: { 1: (doc) => doc },
   escalations: {},
 };

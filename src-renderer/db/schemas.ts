@@ -178,10 +178,11 @@ export const auditSchema = {
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 /** Cases (every workflow, see src-shared/cases). Item lists are stored whole; evidence and timeline text can
- *  hold interview notes of sensitive events, so they are encrypted at rest. */
+ *  hold interview notes of sensitive events, and facts hold wages (a deduction's monthly wage, the final wage,
+ *  compensation), so all three are encrypted at rest, as the employee's own salary is. */
 const objects = { type: 'array', items: { type: 'object' } } as const;
 export const caseSchema = {
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -213,7 +214,7 @@ export const caseSchema = {
   },
   required: ['id', 'templateId', 'subjectEmployeeId', 'siteId', 'status', 'updatedAt'],
   indexes: ['subjectEmployeeId', 'status', 'templateId', 'updatedAt'],
-  encrypted: ['evidence', 'timeline'],
+  encrypted: ['evidence', 'timeline', 'facts'],
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 /** Missed-punch escalation chains, one per anomaly (src-shared/escalation/escalation-doc.ts). Replies,

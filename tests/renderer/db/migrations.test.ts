@@ -2,6 +2,8 @@ import { createRxDatabase, type RxStorage } from 'rxdb';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { expect, test } from 'vitest';
 import { builtInTemplate } from '#shared/cases/builtin-templates';
+import { CaseDoc } from '#shared/cases/case-doc';
+import { openCase, transition } from '#shared/cases/case-engine';
 import { CaseTemplateSetting, exportTemplateJson, offeredCustomTemplates, prepareTemplateImport } from '#shared/cases/custom-template';
 import { demoFactory } from '#shared/demo/factory';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
@@ -115,6 +117,35 @@ test('an employee stored before agreed delivery addresses existed reads with non
   expect(raw).toContain('N1');
   expect(raw).not.toContain('松山湖');
   expect(raw).not.toContain('li.lei@example.cn');
+});
+
+// cases v0 -> v1 (facts encrypted: they hold wages, a deduction's monthly wage and the final wage): a case
+// stored under v0 opens unchanged, and its facts are no longer readable in the raw IndexedDB rows.
+test('a case stored under v0 opens under v1 unchanged, its facts encrypted at rest', async () => {
+  const idb = freshIndexedDb();
+  const v0 = await createRxDatabase({
+    name: 'mig-cases',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v0.addCollections({ cases: { schema: { ...STORAGE_SCHEMAS.cases, version: 0, encrypted: ['evidence', 'timeline'] } } });
+  const template = builtInTemplate('loss-deduction');
+  const hr = { id: 'hr', roles: ['hr' as const] };
+  const opened = openCase(template, { id: 'case-old', subjectEmployeeId: 'emp-1', siteId: 's1' }, { now: 1_774_000_000_000, actor: hr });
+  if (!opened.ok) throw new Error('open refused');
+  const deducted = transition(opened.doc, template, { type: 'record_deduction', id: 'd1', deduction: { month: '2026-03', monthlyWageFen: 987_654, localMinimumWageFen: 269_000, amountFen: 100 } }, { now: 1_774_000_100_000, actor: hr });
+  if (!deducted.ok) throw new Error('refused');
+  await v0.cases!.insert(deducted.doc);
+  await v0.close();
+  expect(JSON.stringify(await rawRows(idb))).toContain('987654');
+
+  expect(STORAGE_SCHEMAS.cases.version).toBe(1);
+  const { db } = await openTestDb({ idb, name: 'mig-cases' });
+  const back = CaseDoc.parse(stripMeta((await db.cases.findOne('case-old').exec())!.toMutableJSON() as Record<string, unknown>));
+  expect(back).toEqual(deducted.doc);
+  await db.close();
+  expect(JSON.stringify(await rawRows(idb))).not.toContain('987654');
 });
 
 async function rawRows(idb: ReturnType<typeof freshIndexedDb>): Promise<unknown[]> {
