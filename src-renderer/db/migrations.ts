@@ -8,7 +8,8 @@ import type { CollectionName } from '#shared/collections';
  */
 export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   employees: {},
-  org: {},
+  // v1 adds the site's rule settings: a stored site gets the defaults (the rule on, no extra delay).
+  org: { 1: (doc) => (doc.kind === 'site' ? { missedPunchAlerts: true, alertDelayMinutes: 0, ...doc } : doc) },
   // v1 only adds the case-template fields; stored shifts, devices and holiday years are unchanged.
   // Both add fields only case templates have; a stored template without `retired` reads as not retired.
   // v3 adds the fields of rotations, a new kind: nothing stored changes.

@@ -41,7 +41,8 @@ export const employeeSchema = {
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 export const orgSchema = {
-  version: 0,
+  // v1: the site's missed-punch rule (missedPunchAlerts, alertDelayMinutes).
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -51,6 +52,8 @@ export const orgSchema = {
     code: str,
     address: str,
     escalationWindowMinutes: { type: 'number' },
+    missedPunchAlerts: { type: 'boolean' },
+    alertDelayMinutes: { type: 'number' },
     siteId: nullableStr,
     parentId: nullableStr,
     updatedAt: ms,

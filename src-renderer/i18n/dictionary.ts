@@ -1,6 +1,7 @@
 import { opsEn, opsZh } from './ops-messages.ts';
 import { alertsEn, alertsZh } from '../features/alerts/alerts-messages.ts';
 import { deliveryAddressEn, deliveryAddressZh } from '../features/employees/delivery-address-messages.ts';
+import { offboardingEn, offboardingZh } from '../features/cases/offboarding-messages.ts';
 import { holidayEn, holidayZh } from '../features/schedules/holiday-messages.ts';
 import { scheduleEn, scheduleZh } from '../features/schedules/schedule-messages.ts';
 import { trendEn, trendZh } from '../features/attendance/trend-messages.ts';
@@ -182,6 +183,13 @@ const zhCN = {
   'org.address': '地址',
   'org.escalation': '失联升级等待（分钟）',
   'org.escalationHint': '员工未回复多久后通知紧急联系人',
+  'org.rule': '缺卡预警',
+  'org.ruleOn': '宽限后再等 {delay} 分钟；未回复 {window} 分钟后升级',
+  'org.ruleOff': '已关闭',
+  'org.missedPunchAlerts': '缺卡预警',
+  'org.missedPunchAlertsHint': '上班过了宽限仍未打卡、也没有请假时，先联系本人，再联系紧急联系人，最后提醒 HR',
+  'org.alertDelay': '预警延迟（分钟）',
+  'org.alertDelayHint': '在班次宽限之后再等多久才预警（如换班时门口排队）；迟到仍按班次宽限计算',
   'org.site': '所属厂区',
   'org.parent': '上级部门',
   'org.headcount': '在册人数',
@@ -364,6 +372,9 @@ const zhCN = {
 
   // ---- 送达地址确认书 on the employee record (own file)
   ...deliveryAddressZh,
+
+  // ---- offboarding money panel and teachers' class reassignment (own file)
+  ...offboardingZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -539,6 +550,13 @@ const en: Record<MessageKey, string> = {
   'org.address': 'Address',
   'org.escalation': 'Lost-contact escalation (minutes)',
   'org.escalationHint': 'How long to wait for a reply before the emergency contact is notified',
+  'org.rule': 'Missed-punch alerts',
+  'org.ruleOn': '{delay} min after grace; escalates after {window} min without a reply',
+  'org.ruleOff': 'Off',
+  'org.missedPunchAlerts': 'Missed-punch alerts',
+  'org.missedPunchAlertsHint': 'No punch and no leave once the grace has passed: message the employee, then the emergency contact, then alert HR',
+  'org.alertDelay': 'Alert delay (minutes)',
+  'org.alertDelayHint': 'How long after the shift’s grace to wait before alerting (queues at the gate at shift change); lateness still counts from the grace',
   'org.site': 'Site',
   'org.parent': 'Parent department',
   'org.headcount': 'Headcount',
@@ -721,6 +739,9 @@ const en: Record<MessageKey, string> = {
 
   // ---- 送达地址确认书 on the employee record (own file)
   ...deliveryAddressEn,
+
+  // ---- offboarding money panel and teachers' class reassignment (own file)
+  ...offboardingEn,
 };
 
 export type Language = 'zh-CN' | 'en';

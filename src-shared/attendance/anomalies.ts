@@ -10,9 +10,10 @@ import { shiftMidpoint } from './shift-day.ts';
 import { scheduledDayAt, scheduleLookup } from './work-schedule.ts';
 
 /**
- * The attendance anomaly rule (story 1): once the expected start + the shift's grace has passed on a
- * working day and the employee has not punched and has no approved leave for that part of the day, the
- * absence is an anomaly and the escalation chain starts.
+ * The attendance anomaly rule (story 1): once the expected start + the shift's grace (+ the site's alert
+ * delay) has passed on a working day and the employee has not punched and has no approved leave for that
+ * part of the day, the absence is an anomaly and the escalation chain starts. A site can switch the rule
+ * off for its people.
  *
  * The rule looks at the scheduled day whose punch window holds `now` (see work-schedule.ts), so a night shift's
  * anomaly at 20:05 belongs to the evening it starts, and stays raised until that window closes. With the
@@ -48,7 +49,7 @@ export interface FindAnomaliesInput {
   leaves: readonly LeaveRequest[];
   corrections?: readonly PunchCorrection[];
   calendar: WorkCalendar;
-  sites?: readonly Pick<Site, 'id' | 'escalationWindowMinutes'>[];
+  sites?: readonly Pick<Site, 'id' | 'escalationWindowMinutes' | 'missedPunchAlerts' | 'alertDelayMinutes'>[];
   /** Employees already being followed up (an escalation or lost-contact case is running). */
   skipEmployeeIds?: ReadonlySet<string>;
   now: number;
@@ -56,14 +57,15 @@ export interface FindAnomaliesInput {
 
 export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
   const scheduleOf = scheduleLookup(input.shifts, input.rotations);
-  const windows = new Map((input.sites ?? []).map((s) => [s.id, s.escalationWindowMinutes]));
+  const sites = new Map((input.sites ?? []).map((s) => [s.id, s]));
   const { byEmployee } = groupPunchesByEmployee(input.employees, input.punches);
   const leavesBy = groupBy(input.leaves, (l) => l.employeeId);
   const correctionsBy = groupBy(input.corrections ?? [], (c) => c.employeeId);
   const anomalies: AttendanceAnomaly[] = [];
 
   for (const e of input.employees) {
-    if (e.status === 'terminated' || e.shiftId === null || input.skipEmployeeIds?.has(e.id)) continue;
+    const site = sites.get(e.siteId);
+    if (e.status === 'terminated' || e.shiftId === null || input.skipEmployeeIds?.has(e.id) || site?.missedPunchAlerts === false) continue;
     const schedule = scheduleOf(e.shiftId);
     if (!schedule) continue;
     const day = scheduledDayAt(schedule, input.now);
@@ -72,7 +74,7 @@ export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
     const leave = approvedLeaveOn(leavesBy.get(e.id) ?? [], day.date);
     if (leave.halves === 'full') continue;
     const expectedAt = leave.halves === 'am' ? shiftMidpoint(day) : day.start;
-    const detectedAt = expectedAt + shift.graceMinutes * 60_000;
+    const detectedAt = expectedAt + (shift.graceMinutes + (site?.alertDelayMinutes ?? 0)) * 60_000;
     if (input.now < detectedAt) continue;
 
     const corrections = (correctionsBy.get(e.id) ?? []).filter((c) => c.status === 'approved' && correctsDate(c, day.date));
@@ -91,7 +93,7 @@ export function findAnomalies(input: FindAnomaliesInput): AttendanceAnomaly[] {
       date: day.date,
       expectedAt,
       detectedAt,
-      escalationWindowMinutes: windows.get(e.siteId) ?? DEFAULT_ESCALATION_WINDOW_MINUTES,
+      escalationWindowMinutes: site?.escalationWindowMinutes ?? DEFAULT_ESCALATION_WINDOW_MINUTES,
     });
   }
   return anomalies;

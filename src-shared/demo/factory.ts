@@ -34,8 +34,8 @@ export function demoFactory(opts: { employees?: number; seed?: number; now?: num
   const count = opts.employees ?? 300;
 
   const sites: Site[] = [
-    { id: DEMO_SITE_IDS.dongguan, kind: 'site', name: '东莞一厂', code: 'DG1', address: '广东省东莞市长安镇工业大道 88 号', escalationWindowMinutes: 120, updatedAt },
-    { id: DEMO_SITE_IDS.huizhou, kind: 'site', name: '惠州二厂', code: 'HZ2', address: '广东省惠州市仲恺高新区和畅五路 16 号', escalationWindowMinutes: 120, updatedAt },
+    { id: DEMO_SITE_IDS.dongguan, kind: 'site', name: '东莞一厂', code: 'DG1', address: '广东省东莞市长安镇工业大道 88 号', escalationWindowMinutes: 120, missedPunchAlerts: true, alertDelayMinutes: 0, updatedAt },
+    { id: DEMO_SITE_IDS.huizhou, kind: 'site', name: '惠州二厂', code: 'HZ2', address: '广东省惠州市仲恺高新区和畅五路 16 号', escalationWindowMinutes: 120, missedPunchAlerts: true, alertDelayMinutes: 0, updatedAt },
   ];
   const dept = (id: string, name: string, code: string, siteId: string | null): Department => ({ id, kind: 'department', name, code, siteId, parentId: null, updatedAt });
   const departments: Department[] = [

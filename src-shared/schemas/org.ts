@@ -10,6 +10,14 @@ export const Site = Stamped.extend({
   address: z.string().max(200).default(''),
   /** Minutes to wait for an employee's reply before the emergency contact is notified. */
   escalationWindowMinutes: z.number().int().min(5).max(24 * 60).default(120),
+  /** The missed-punch rule runs for this site's people (off, e.g., for an office without terminals yet). */
+  missedPunchAlerts: z.boolean().default(true),
+  /**
+   * Minutes after a shift's grace before a missing punch becomes an anomaly here: a big plant's gates queue
+   * at shift change, and chasing people who are in the queue helps nobody. Lateness is still measured from
+   * the shift's own grace.
+   */
+  alertDelayMinutes: z.number().int().min(0).max(240).default(0),
 });
 export type Site = z.infer<typeof Site>;
 

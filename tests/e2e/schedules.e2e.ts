@@ -140,4 +140,26 @@ it('HR sets up an overnight shift and a rotation, assigns people, and attendance
   await page.reload();
   await page.goto(`${host.url}/#/employees/${encodeURIComponent(people[0]!.id)}/edit`);
   await poll(() => byTest('f-schedule').inputValue()).toBe('三班（乙班）（3 天一轮）');
+
+  // The missed-punch rule per site: the first plant waits 15 minutes more for its gate queue, the second
+  // switches the rule off; the server's copy (which runs the rule) has both.
+  await page.goto(`${host.url}/#/org`);
+  const sites = byTest('site-row');
+  await poll(() => sites.count()).toBe(company.sites.length);
+  await sites.nth(0).getByTestId('edit-org').click();
+  await byTest('site-alert-delay').fill('15');
+  await byTest('org-save').click();
+  await poll(() => sites.nth(0).getByTestId('site-rule').innerText()).toContain('再等 15 分钟');
+  await sites.nth(1).getByTestId('edit-org').click();
+  await byTest('site-alerts').click();
+  await byTest('org-save').click();
+  await poll(() => sites.nth(1).getByTestId('site-rule').innerText()).toBe('已关闭');
+  await shot('schedules-05-site-rules');
+  const session = (await (await fetch(`${host.url}/bridge/syncSession`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()).data as { serverUrl: string; token: string };
+  const onServer = async () => {
+    const res = await fetch(`${session.serverUrl}/sync/org/pull?limit=5000`, { headers: { authorization: `Bearer ${session.token}`, [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) } });
+    return PullResponse.parse(await res.json()).documents.filter((d) => d.kind === 'site').map((d) => [d.name, d.alertDelayMinutes, d.missedPunchAlerts]).sort();
+  };
+  const [plantA, plantB] = company.sites;
+  await poll(onServer).toEqual([[plantA!.name, 15, true], [plantB!.name, 0, false]].sort());
 });

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Box, Button, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Box, Button, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconBuildingFactory2, IconHierarchy2, IconPencil, IconPlus } from '@tabler/icons-react';
@@ -57,7 +57,7 @@ export function OrgPage() {
                   <Table.Th w={120}>{t('org.code')}</Table.Th>
                   <Table.Th>{t('org.name')}</Table.Th>
                   <Table.Th>{t('org.address')}</Table.Th>
-                  <Table.Th w={170}>{t('org.escalation')}</Table.Th>
+                  <Table.Th w={260}>{t('org.rule')}</Table.Th>
                   <Table.Th w={100} ta="right">{t('org.headcount')}</Table.Th>
                   <Table.Th w={50} />
                 </Table.Tr>
@@ -68,7 +68,18 @@ export function OrgPage() {
                     <Table.Td c="dark.4">{s.code}</Table.Td>
                     <Table.Td fw={500}>{s.name}</Table.Td>
                     <Table.Td c={s.address ? undefined : 'dimmed'}>{s.address || '—'}</Table.Td>
-                    <Table.Td>{s.escalationWindowMinutes}</Table.Td>
+                    <Table.Td data-testid="site-rule">
+                      {/* A site a server stored before the setting existed has no value: the default, on. */}
+                      {s.missedPunchAlerts !== false ? (
+                        <Text size="sm">
+                          {t('org.ruleOn', { delay: s.alertDelayMinutes ?? 0, window: s.escalationWindowMinutes })}
+                        </Text>
+                      ) : (
+                        <Badge size="sm" variant="outline" color="gray" style={{ textTransform: 'none' }}>
+                          {t('org.ruleOff')}
+                        </Badge>
+                      )}
+                    </Table.Td>
                     <Table.Td ta="right">
                       <Headcount n={headcount.get(s.id) ?? 0} href={`#/employees?site=${encodeURIComponent(s.id)}`} />
                     </Table.Td>
@@ -215,18 +226,29 @@ function SiteForm({ site, onDone }: { site: Site | null; onDone: () => void }) {
   const t = useT();
   const ctx = useWriteContext();
   const form = useForm({
-    initialValues: { name: site?.name ?? '', code: site?.code ?? '', address: site?.address ?? '', escalationWindowMinutes: site?.escalationWindowMinutes ?? 120 },
+    initialValues: {
+      name: site?.name ?? '',
+      code: site?.code ?? '',
+      address: site?.address ?? '',
+      escalationWindowMinutes: site?.escalationWindowMinutes ?? 120,
+      missedPunchAlerts: site?.missedPunchAlerts ?? true,
+      alertDelayMinutes: site?.alertDelayMinutes ?? 0,
+    },
   });
   const { saving, run } = useSave(onDone);
   return (
-    <form onSubmit={form.onSubmit((v) => run(() => saveSite(ctx, { ...v, id: site?.id, escalationWindowMinutes: Number(v.escalationWindowMinutes) }), form.setErrors))} data-testid="site-form">
+    <form onSubmit={form.onSubmit((v) => run(() => saveSite(ctx, { ...v, id: site?.id, escalationWindowMinutes: Number(v.escalationWindowMinutes), alertDelayMinutes: Number(v.alertDelayMinutes) }), form.setErrors))} data-testid="site-form">
       <Stack gap="sm">
         <SimpleGrid cols={2}>
           <TextInput label={t('org.name')} withAsterisk {...form.getInputProps('name')} data-testid="org-name" />
           <TextInput label={t('org.code')} withAsterisk {...form.getInputProps('code')} data-testid="org-code" />
         </SimpleGrid>
         <TextInput label={t('org.address')} {...form.getInputProps('address')} />
-        <NumberInput label={t('org.escalation')} description={t('org.escalationHint')} min={5} max={1440} allowDecimal={false} {...form.getInputProps('escalationWindowMinutes')} />
+        <Switch label={t('org.missedPunchAlerts')} description={t('org.missedPunchAlertsHint')} {...form.getInputProps('missedPunchAlerts', { type: 'checkbox' })} data-testid="site-alerts" />
+        <SimpleGrid cols={2}>
+          <NumberInput label={t('org.alertDelay')} description={t('org.alertDelayHint')} min={0} max={240} allowDecimal={false} disabled={!form.values.missedPunchAlerts} {...form.getInputProps('alertDelayMinutes')} data-testid="site-alert-delay" />
+          <NumberInput label={t('org.escalation')} description={t('org.escalationHint')} min={5} max={1440} allowDecimal={false} disabled={!form.values.missedPunchAlerts} {...form.getInputProps('escalationWindowMinutes')} data-testid="site-escalation" />
+        </SimpleGrid>
         <FormButtons saving={saving} onCancel={onDone} />
       </Stack>
     </form>

@@ -3,7 +3,7 @@ import { newId } from '#shared/ids';
 import { Department, Site } from '#shared/schemas/org';
 import { saveRecord, stripMeta, type WriteContext } from '../../db/records.ts';
 
-type SiteInput = { id?: string; name: string; code: string; address: string; escalationWindowMinutes: number };
+type SiteInput = { id?: string; name: string; code: string; address: string; escalationWindowMinutes: number; missedPunchAlerts?: boolean; alertDelayMinutes?: number };
 type DepartmentInput = { id?: string; name: string; code: string; siteId: string | null; parentId: string | null };
 
 /** Codes identify a site or department in imports and device mappings, so each is unique within its kind. */

@@ -191,3 +191,28 @@ test('settings stored under v2 open under v3, and a rotation is stored next to t
   expect(SettingsDoc.parse(stripMeta((await db.settings.findOne('rot-1').exec())!.toMutableJSON() as Record<string, unknown>))).toEqual(rotation);
   await db.close();
 });
+
+// org v0 -> v1 (the site's missed-punch rule): a site stored before opens with the rule on and no delay.
+test('a site stored under org v0 opens under v1 with the default rule settings', async () => {
+  const idb = freshIndexedDb();
+  const { missedPunchAlerts: _m, alertDelayMinutes: _a, ...v0Props } = STORAGE_SCHEMAS.org.properties;
+  const v0 = await createRxDatabase({
+    name: 'mig-org',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v0.addCollections({ org: { schema: { ...STORAGE_SCHEMAS.org, version: 0, properties: v0Props } } });
+  const { missedPunchAlerts: _x, alertDelayMinutes: _y, ...stored } = demoFactory({ employees: 1 }).sites[0]!;
+  await v0.org!.insert(stored);
+  await v0.org!.insert(demoFactory({ employees: 1 }).departments[0]!);
+  await v0.close();
+
+  expect(STORAGE_SCHEMAS.org.version).toBe(1);
+  const { db } = await openTestDb({ idb, name: 'mig-org' });
+  const site = stripMeta((await db.org.findOne(stored.id).exec())!.toMutableJSON() as Record<string, unknown>);
+  expect(site).toEqual({ ...stored, missedPunchAlerts: true, alertDelayMinutes: 0 });
+  const department = stripMeta((await db.org.findOne(demoFactory({ employees: 1 }).departments[0]!.id).exec())!.toMutableJSON() as Record<string, unknown>);
+  expect(department).not.toHaveProperty('missedPunchAlerts');
+  await db.close();
+});

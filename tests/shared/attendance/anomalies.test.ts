@@ -40,10 +40,20 @@ describe('attendance anomaly rule', () => {
   });
 
   it('describes the anomaly with deterministic id, times and the site escalation window', () => {
-    const [a] = run('2026-03-02 11:00', { sites: [{ id: 's1', escalationWindowMinutes: 60 }] });
+    const [a] = run('2026-03-02 11:00', { sites: [{ id: 's1', escalationWindowMinutes: 60, missedPunchAlerts: true, alertDelayMinutes: 0 }] });
     expect(a).toEqual({ id: anomalyId('e1', '2026-03-02'), employeeId: 'e1', siteId: 's1', shiftId: 'day', date: '2026-03-02', expectedAt: at('2026-03-02 09:00'), detectedAt: at('2026-03-02 09:05'), escalationWindowMinutes: 60 });
     // Evaluating again later raises the same anomaly, not a new one; other sites default to 120 minutes.
     expect(run('2026-03-02 11:30')[0]).toEqual({ ...a, escalationWindowMinutes: 120 });
+  });
+
+  it('a site can wait longer before alerting, or not run the rule at all', () => {
+    const site = (over: object) => ({ sites: [{ id: 's1', escalationWindowMinutes: 120, missedPunchAlerts: true, alertDelayMinutes: 0, ...over }] });
+    // The day shift starts 09:00 with 5 minutes' grace; the site waits 15 minutes more for the gate queue.
+    expect(run('2026-03-02 09:06', site({ alertDelayMinutes: 15 }))).toEqual([]);
+    expect(run('2026-03-02 09:20', site({ alertDelayMinutes: 15 })).map((a) => a.detectedAt)).toEqual([at('2026-03-02 09:20')]);
+    expect(run('2026-03-02 11:00', site({ missedPunchAlerts: false }))).toEqual([]);
+    // Another site's settings do not touch this site's people.
+    expect(run('2026-03-02 09:06', { sites: [{ id: 's2', escalationWindowMinutes: 120, missedPunchAlerts: false, alertDelayMinutes: 0 }] })).toHaveLength(1);
   });
 
   it('evaluates many employees independently', () => {
