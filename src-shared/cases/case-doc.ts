@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EpochMs, Id, LocalDate } from '../schemas/common.ts';
 import { ApproverRole, Label, ParticipantRole } from './case-template.ts';
+import { TeacherStatus } from './teacher-status.ts';
 
 /**
  * One document of the `cases` collection: every workflow (lost contact, offboarding, deductions,
@@ -89,6 +90,15 @@ export const CaseOverride = z.object({
 });
 export type CaseOverride = z.infer<typeof CaseOverride>;
 
+/** A class or course a leaving teacher takes (the item's label is its name). */
+export const ClassDetails = z.object({
+  /** e.g. 2025-2026学年第二学期 */
+  term: z.string().trim().min(1).max(60),
+  /** 周课时, when known. */
+  weeklyHours: z.number().positive().max(80).nullable(),
+});
+export type ClassDetails = z.infer<typeof ClassDetails>;
+
 export const ChecklistEntry = z.object({
   /** `${stepId}/${itemId}` */
   id: Id,
@@ -100,6 +110,11 @@ export const ChecklistEntry = z.object({
   done: z.boolean(),
   /** Who takes the customer / class over. */
   successor: z.string().max(200).nullable(),
+  /** The successor's employee id where the successor must be an employee (a class's new teacher). Absent on
+   *  entries stored before it existed. */
+  successorId: Id.nullable().default(null),
+  /** Set on a class of a leaving teacher (steps with `reassignsClasses`). */
+  classDetails: ClassDetails.nullable().default(null),
   note: Text,
   by: Actor,
   at: EpochMs,
@@ -114,10 +129,62 @@ export const DeductionFact = z.object({
 });
 export type DeductionFact = z.infer<typeof DeductionFact>;
 
+const Fen = z.number().int().nonnegative();
+const Reason = z.string().trim().max(500);
+
+/**
+ * One figure of a money calculation: the value used, what the records gave (null when nothing was on file and
+ * HR entered it) and, when HR used another value than the records', the reason (required then; such figures
+ * are flagged in the audit trail).
+ */
+const figure = <T extends z.ZodTypeAny>(value: T) => z.object({ value, fromRecords: value.nullable(), reason: Reason });
+export const FenFigure = figure(Fen);
+export type FenFigure = z.infer<typeof FenFigure>;
+export const DaysFigure = figure(z.number().nonnegative().max(31).multipleOf(0.5));
+export type DaysFigure = z.infer<typeof DaysFigure>;
+
+export function isAdjusted(f: { value: unknown; fromRecords: unknown }): boolean {
+  return f.fromRecords !== null && f.value !== f.fromRecords;
+}
+
+/** The final wage owed on the termination date (termination-pay.ts finalWageFen), with its inputs. */
+export const FinalWageFact = z.object({
+  terminationDate: LocalDate,
+  /** First day paid for: the 1st of the termination month, or the hire date when later. */
+  periodStart: LocalDate,
+  monthlySalaryFen: FenFigure,
+  paidDays: DaysFigure,
+  /** `fromRecords` is the formula's result for the figures used. */
+  amountFen: FenFigure,
+});
+export type FinalWageFact = z.infer<typeof FinalWageFact>;
+
+/** Economic compensation (termination-pay.ts economicCompensation), with its inputs and result. */
+export const CompensationFact = z.object({
+  startDate: LocalDate,
+  terminationDate: LocalDate,
+  /** Average monthly wage of the 12 months before leaving; the records give the current monthly salary. */
+  averageMonthlyWageFen: FenFigure,
+  /** Entered by HR: the city's published figure for the previous year. */
+  localAverageMonthlyWageFen: Fen.positive(),
+  localMinimumWageFen: Fen.nullable(),
+  months: z.number().nonnegative().multipleOf(0.5),
+  monthlyWageUsedFen: Fen,
+  capped: z.boolean(),
+  notes: z.array(z.string().max(300)).max(10),
+  /** `fromRecords` is the statutory amount (months × wage used). */
+  amountFen: FenFigure,
+});
+export type CompensationFact = z.infer<typeof CompensationFact>;
+
 /** Facts the rules read; the latest (by `at`) of each key is the current value. */
 export const CaseFact = z.discriminatedUnion('key', [
   z.object({ id: Id, key: z.literal('termination-date'), value: LocalDate, by: Actor, at: EpochMs }),
   z.object({ id: Id, key: z.literal('deduction'), value: DeductionFact, by: Actor, at: EpochMs }),
+  /** Whether the subject teaches, read from the employee record (teacher-status.ts). */
+  z.object({ id: Id, key: z.literal('subject-teacher'), value: TeacherStatus, by: Actor, at: EpochMs }),
+  z.object({ id: Id, key: z.literal('final-wage'), value: FinalWageFact, by: Actor, at: EpochMs }),
+  z.object({ id: Id, key: z.literal('compensation'), value: CompensationFact, by: Actor, at: EpochMs }),
 ]);
 export type CaseFact = z.infer<typeof CaseFact>;
 
@@ -172,13 +239,19 @@ export const CaseDoc = z.object({
 });
 export type CaseDoc = z.infer<typeof CaseDoc>;
 
-export type FactValues = { 'termination-date': string; deduction: DeductionFact };
+export type FactValues = { 'termination-date': string; deduction: DeductionFact; 'subject-teacher': TeacherStatus; 'final-wage': FinalWageFact; compensation: CompensationFact };
 
 /** The current value of a fact (latest by time, then by id so every replica agrees). */
 export function currentFact<K extends keyof FactValues>(doc: Pick<CaseDoc, 'facts'>, key: K): FactValues[K] | null {
+  const best = latestFact(doc, key);
+  return best ? (best.value as FactValues[K]) : null;
+}
+
+/** The fact itself (who recorded it, when), for screens that show it. */
+export function latestFact(doc: Pick<CaseDoc, 'facts'>, key: keyof FactValues): CaseFact | null {
   let best: CaseFact | null = null;
   for (const f of doc.facts) if (f.key === key && (!best || f.at > best.at || (f.at === best.at && f.id > best.id))) best = f;
-  return best ? (best.value as FactValues[K]) : null;
+  return best;
 }
 
 /** Who may see a case: anyone for unrestricted cases (the server scopes by site and role); otherwise only

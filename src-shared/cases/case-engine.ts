@@ -4,18 +4,23 @@ import { instantOf } from '../time.ts';
 import {
   CaseDoc,
   CaseParticipant,
+  ClassDetails,
   DECIDED,
+  DaysFigure,
   DeductionFact,
+  FenFigure,
   Sha256Hex,
   canAccessCase,
   currentFact,
+  isAdjusted,
   type CaseApproval,
   type CaseStep,
   type CaseTimelineEntry,
   type StepState,
 } from './case-doc.ts';
 import { ApproverRole, Label, type CaseRuleId, type CaseTemplate, type DeadlineAnchor, type StepTemplate } from './case-template.ts';
-import { maxLossDeduction, wageHoldWarning, type WageHoldWarning } from './termination-pay.ts';
+import { TeacherStatus } from './teacher-status.ts';
+import { PAID_DAYS_PER_MONTH, economicCompensation, finalWageFen, maxLossDeduction, wageHoldWarning, type WageHoldWarning } from './termination-pay.ts';
 
 /**
  * The case engine: one state machine for every case; see cases/README.md for the diagram and the API.
@@ -32,6 +37,12 @@ import { maxLossDeduction, wageHoldWarning, type WageHoldWarning } from './termi
  */
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80);
 const Reason = z.string().max(4000);
+const FigureReason = z.string().trim().max(500).default('');
+/** A figure as the screen sends it: HR's reason may be left out when the value is the records' own. */
+const FenFigureInput = FenFigure.extend({ reason: FigureReason });
+const DaysFigureInput = DaysFigure.extend({ reason: FigureReason });
+/** The amount paid: null for the formula's result, or HR's figure with the reason. */
+const AmountInput = z.object({ value: z.number().int().nonnegative().nullable().default(null), reason: FigureReason }).default({ value: null, reason: '' });
 
 export const CaseEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add_participant'), participant: CaseParticipant }),
@@ -61,9 +72,32 @@ export const CaseEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('notice_delivery'), noticeId: Id, deliveredAt: EpochMs.nullable().default(null), acknowledgedAt: EpochMs.nullable().default(null) }),
   z.object({ type: z.literal('approve'), id: Id, stepId: Slug, role: ApproverRole, decision: z.enum(['approved', 'rejected']), note: z.string().max(4000).default('') }),
-  z.object({ type: z.literal('add_checklist_item'), stepId: Slug, itemId: Slug, label: Label, needsSuccessor: z.boolean().default(false) }),
-  z.object({ type: z.literal('check_item'), stepId: Slug, itemId: Slug, done: z.boolean(), successor: z.string().trim().max(200).nullable().default(null), note: z.string().max(4000).default('') }),
+  z.object({ type: z.literal('add_checklist_item'), stepId: Slug, itemId: Slug, label: Label, needsSuccessor: z.boolean().default(false), classDetails: ClassDetails.nullable().default(null) }),
+  z.object({
+    type: z.literal('check_item'),
+    stepId: Slug,
+    itemId: Slug,
+    done: z.boolean(),
+    successor: z.string().trim().max(200).nullable().default(null),
+    /** The successor's employee id (required for a class). */
+    successorId: Id.nullable().default(null),
+    note: z.string().max(4000).default(''),
+  }),
   z.object({ type: z.literal('record_termination_date'), id: Id, date: LocalDate }),
+  /** Whether the subject teaches, as the employee record says now (teacher-status.ts). */
+  z.object({ type: z.literal('record_teacher_status'), id: Id, status: TeacherStatus }),
+  /** The final wage for the current termination date; the engine computes the formula's amount. */
+  z.object({ type: z.literal('record_final_wage'), id: Id, periodStart: LocalDate, monthlySalaryFen: FenFigureInput, paidDays: DaysFigureInput, amount: AmountInput }),
+  /** Economic compensation for the current termination date; the engine computes the statutory amount. */
+  z.object({
+    type: z.literal('record_compensation'),
+    id: Id,
+    startDate: LocalDate,
+    averageMonthlyWageFen: FenFigureInput,
+    localAverageMonthlyWageFen: z.number().int().positive(),
+    localMinimumWageFen: z.number().int().nonnegative().nullable().default(null),
+    amount: AmountInput,
+  }),
   z.object({ type: z.literal('record_deduction'), id: Id, deduction: DeductionFact }),
   z.object({ type: z.literal('complete_step'), stepId: Slug, note: z.string().max(4000).default('') }),
   z.object({ type: z.literal('skip_step'), stepId: Slug, reason: Reason }),
@@ -96,6 +130,8 @@ export type CaseRefusalReason =
   | StepBlocker
   | { code: 'override-needs-reason'; stepId: string }
   | { code: 'skip-needs-reason'; stepId: string }
+  /** HR used another figure than the records' (a salary, a number of days, an amount) without saying why. */
+  | { code: 'adjustment-needs-reason'; figure: string }
   | { code: 'not-optional'; stepId: string }
   | { code: 'final-wages-never-held'; warning: WageHoldWarning | null }
   | { code: 'forbidden'; message: string }
@@ -176,7 +212,7 @@ export function openCase(template: CaseTemplate, input: OpenCaseInput, ctx: Case
     approvals: [],
     overrides: [],
     checklist: template.steps.flatMap((s) =>
-      s.checklist.map((item) => ({ id: `${s.id}/${item.id}`, stepId: s.id, itemId: item.id, label: null, needsSuccessor: item.needsSuccessor, done: false, successor: null, note: '', by: actor.id, at: now })),
+      s.checklist.map((item) => ({ id: `${s.id}/${item.id}`, stepId: s.id, itemId: item.id, label: null, needsSuccessor: item.needsSuccessor, done: false, successor: null, successorId: null, classDetails: null, note: '', by: actor.id, at: now })),
     ),
     facts: [],
     timeline: [{ id: timelineId(i.id, now, actor.id, 'opened', 0), at: now, by: actor.id, type: 'opened', stepId: null, detail: origin ? `from ${origin.id}` : '', flagged: false }],
@@ -264,7 +300,16 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       if (!st.checklistExtensible) return refuse({ code: 'invalid', message: `step ${st.id} takes no extra checklist items` });
       const id = `${st.id}/${event.itemId}`;
       if (next.checklist.some((c) => c.id === id)) return refuse({ code: 'invalid', message: `checklist item ${id} exists` });
-      next.checklist.push({ id, stepId: st.id, itemId: event.itemId, label: event.label, needsSuccessor: event.needsSuccessor, done: false, successor: null, note: '', by: actor.id, at: now });
+      if (st.reassignsClasses) {
+        if (currentFact(next, 'subject-teacher')?.teacher !== true) {
+          return refuse({ code: 'precondition-unmet', stepId: st.id, rule: 'subject-is-teacher', message: 'the employee record does not show a teacher: there are no classes to reassign' });
+        }
+        if (!event.classDetails) return refuse({ code: 'invalid', message: 'a class needs its term (and its weekly hours when known)' });
+      } else if (event.classDetails) {
+        return refuse({ code: 'invalid', message: `step ${st.id} does not reassign classes` });
+      }
+      const needsSuccessor = event.needsSuccessor || st.reassignsClasses;
+      next.checklist.push({ id, stepId: st.id, itemId: event.itemId, label: event.label, needsSuccessor, done: false, successor: null, successorId: null, classDetails: event.classDetails, note: '', by: actor.id, at: now });
       stepId = st.id;
       detail = event.label.zh;
       break;
@@ -274,7 +319,9 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       if (!item) return refuse({ code: 'invalid', message: `unknown checklist item ${event.stepId}/${event.itemId}` });
       if (decidedState(next, item.stepId)) return refuse({ code: 'step-already-decided', stepId: item.stepId, state: decidedState(next, item.stepId)! });
       if (event.done && item.needsSuccessor && !event.successor) return refuse({ code: 'invalid', message: `${item.id} needs the successor who takes it over` });
-      Object.assign(item, { done: event.done, successor: event.successor, note: event.note, by: actor.id, at: now });
+      if (event.done && item.classDetails && !event.successorId) return refuse({ code: 'invalid', message: `${item.id} needs the teacher (an employee) who takes the class over` });
+      if (event.successorId !== null && event.successorId === next.subjectEmployeeId) return refuse({ code: 'invalid', message: 'the leaver cannot be their own successor' });
+      Object.assign(item, { done: event.done, successor: event.successor, successorId: event.successorId, note: event.note, by: actor.id, at: now });
       stepId = item.stepId;
       detail = `${item.itemId}: ${event.done ? 'done' : 'reopened'}${event.successor ? ` -> ${event.successor}` : ''}`;
       break;
@@ -283,6 +330,67 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       if (next.facts.some((f) => f.id === event.id)) return unchanged(doc);
       next.facts.push({ id: event.id, key: 'termination-date', value: event.date, by: actor.id, at: now });
       detail = `termination date ${event.date}`;
+      break;
+    }
+    case 'record_teacher_status': {
+      if (next.facts.some((f) => f.id === event.id)) return unchanged(doc);
+      next.facts.push({ id: event.id, key: 'subject-teacher', value: event.status, by: actor.id, at: now });
+      detail = event.status.teacher ? `teacher (${event.status.basis.map((b) => `${b.field}: ${b.value}`).join('; ')})` : 'not a teacher';
+      break;
+    }
+    case 'record_final_wage': {
+      if (next.facts.some((f) => f.id === event.id)) return unchanged(doc);
+      const terminationDate = currentFact(next, 'termination-date');
+      if (!terminationDate) return refuse({ code: 'precondition-unmet', stepId: null, rule: 'termination-date-recorded', message: 'record the termination date first' });
+      if (event.periodStart > terminationDate || event.periodStart.slice(0, 7) !== terminationDate.slice(0, 7)) {
+        return refuse({ code: 'invalid', message: `the final month runs from a day of ${terminationDate.slice(0, 7)} to the termination date ${terminationDate}` });
+      }
+      const formulaFen = finalWageFen({ monthlySalaryFen: event.monthlySalaryFen.value, paidDays: event.paidDays.value });
+      const amountFen = { value: event.amount.value ?? formulaFen, fromRecords: formulaFen, reason: event.amount.reason };
+      const figures = { 'monthly-salary': event.monthlySalaryFen, 'paid-days': event.paidDays, amount: amountFen };
+      const unexplained = unexplainedFigures(figures, actor);
+      if (unexplained.length) return { ok: false, reasons: unexplained };
+      next.facts.push({ id: event.id, key: 'final-wage', value: { terminationDate, periodStart: event.periodStart, monthlySalaryFen: event.monthlySalaryFen, paidDays: event.paidDays, amountFen }, by: actor.id, at: now });
+      detail = `final wage ${amountFen.value} fen for ${event.periodStart}..${terminationDate}: ${event.monthlySalaryFen.value} / ${PAID_DAYS_PER_MONTH} x ${event.paidDays.value} days = ${formulaFen}${adjustmentText(figures)}`;
+      flagged = flagAdjustments(audit, 'final wage', doc.id, figures);
+      break;
+    }
+    case 'record_compensation': {
+      if (next.facts.some((f) => f.id === event.id)) return unchanged(doc);
+      const terminationDate = currentFact(next, 'termination-date');
+      if (!terminationDate) return refuse({ code: 'precondition-unmet', stepId: null, rule: 'termination-date-recorded', message: 'record the termination date first' });
+      if (event.startDate > terminationDate) return refuse({ code: 'invalid', message: `the start date ${event.startDate} is after the termination date ${terminationDate}` });
+      const r = economicCompensation({
+        startDate: event.startDate,
+        terminationDate,
+        averageMonthlyWageFen: event.averageMonthlyWageFen.value,
+        localAverageMonthlyWageFen: event.localAverageMonthlyWageFen,
+        localMinimumWageFen: event.localMinimumWageFen ?? undefined,
+      });
+      const amountFen = { value: event.amount.value ?? r.amountFen, fromRecords: r.amountFen, reason: event.amount.reason };
+      const figures = { 'average-wage': event.averageMonthlyWageFen, amount: amountFen };
+      const unexplained = unexplainedFigures(figures, actor);
+      if (unexplained.length) return { ok: false, reasons: unexplained };
+      next.facts.push({
+        id: event.id,
+        key: 'compensation',
+        value: {
+          startDate: event.startDate,
+          terminationDate,
+          averageMonthlyWageFen: event.averageMonthlyWageFen,
+          localAverageMonthlyWageFen: event.localAverageMonthlyWageFen,
+          localMinimumWageFen: event.localMinimumWageFen,
+          months: r.months,
+          monthlyWageUsedFen: r.monthlyWageUsedFen,
+          capped: r.capped,
+          notes: r.notes,
+          amountFen,
+        },
+        by: actor.id,
+        at: now,
+      });
+      detail = `compensation ${amountFen.value} fen: ${r.months} months x ${r.monthlyWageUsedFen} fen${r.capped ? ' (capped at 3x the local average, at most 12 years)' : ''}${adjustmentText(figures)}`;
+      flagged = flagAdjustments(audit, 'compensation', doc.id, figures);
       break;
     }
     case 'record_deduction': {
@@ -398,8 +506,15 @@ export function stepBlockers(doc: CaseDoc, template: CaseTemplate, st: StepTempl
     const latest = latestApproval(doc.approvals, st.id, role);
     if (!latest || latest.decision !== 'approved') out.push({ code: 'missing-approval', stepId: st.id, role, rejected: latest?.decision === 'rejected' });
   }
-  const open = doc.checklist.filter((c) => c.stepId === st.id && (!c.done || (c.needsSuccessor && !c.successor))).map((c) => c.itemId);
+  const open = doc.checklist.filter((c) => c.stepId === st.id && (!c.done || (c.needsSuccessor && !c.successor) || (c.classDetails !== null && !c.successorId))).map((c) => c.itemId);
   if (open.length) out.push({ code: 'checklist-open', stepId: st.id, itemIds: open });
+  if (st.reassignsClasses) {
+    const teacher = currentFact(doc, 'subject-teacher');
+    if (!teacher) out.push({ code: 'precondition-unmet', stepId: st.id, rule: 'teacher-status-known', message: 'whether the leaver teaches is not on file yet (it is read from the employee record)' });
+    else if (teacher.teacher && !doc.checklist.some((c) => c.stepId === st.id && c.classDetails !== null)) {
+      out.push({ code: 'precondition-unmet', stepId: st.id, rule: 'classes-listed', message: "list each of the teacher's classes with the teacher who takes it over" });
+    }
+  }
   for (const rule of st.rules) {
     const problem = RULES[rule](doc);
     if (problem) out.push({ code: 'precondition-unmet', stepId: st.id, rule, message: problem });
@@ -425,7 +540,39 @@ const RULES: Record<CaseRuleId, (doc: CaseDoc) => string | null> = {
     return d.amountFen > maxFen ? `deduction ${d.amountFen} fen exceeds the legal cap of ${maxFen} fen for ${d.month}` : null;
   },
   'termination-date-recorded': (doc) => (currentFact(doc, 'termination-date') ? null : 'record the termination date first'),
+  'final-wage-computed': (doc) => computedFor(doc, currentFact(doc, 'final-wage'), 'the final wage'),
+  'compensation-computed': (doc) => computedFor(doc, currentFact(doc, 'compensation'), 'the economic compensation'),
 };
+
+/** A money figure counts only when it was computed for the termination date now on file. */
+function computedFor(doc: CaseDoc, fact: { terminationDate: string } | null, what: string): string | null {
+  const date = currentFact(doc, 'termination-date');
+  if (!date) return 'record the termination date first';
+  if (!fact) return `compute ${what} first`;
+  return fact.terminationDate === date ? null : `${what} was computed for the termination date ${fact.terminationDate}, not ${date}: compute it again`;
+}
+
+type Figure = { value: number; fromRecords: number | null; reason: string };
+
+/** Every figure HR changed from the records' needs a reason, and only HR may change one. */
+function unexplainedFigures(figures: Record<string, Figure>, actor: CaseActor): CaseRefusalReason[] {
+  const adjusted = Object.entries(figures).filter(([, f]) => isAdjusted(f));
+  if (adjusted.length && !actor.roles.some((r) => OVERRIDERS.has(r))) return [{ code: 'forbidden', message: "only HR may use another figure than the records'" }];
+  return adjusted.filter(([, f]) => !f.reason.trim()).map(([figure]) => ({ code: 'adjustment-needs-reason', figure }));
+}
+
+function adjustmentText(figures: Record<string, Figure>): string {
+  const adjusted = Object.entries(figures).filter(([, f]) => isAdjusted(f));
+  return adjusted.map(([name, f]) => `; ${name} ${f.fromRecords} -> ${f.value}: ${f.reason}`).join('');
+}
+
+/** Figures HR changed from the records' are flagged in the audit trail, as overrides are. */
+function flagAdjustments(audit: AuditNote[], what: string, caseId: string, figures: Record<string, Figure>): boolean {
+  const text = adjustmentText(figures);
+  if (!text) return false;
+  audit.push({ action: 'override', summary: `${what} on case ${caseId} adjusted by HR${text}`, flagged: true });
+  return true;
+}
 
 function deductionOverCap(stepId: string | null, amountFen: number, maxFen: number): CaseRefusalReason {
   return { code: 'precondition-unmet', stepId, rule: 'loss-deduction-within-cap', message: `deduction ${amountFen} fen exceeds the legal cap of ${maxFen} fen` };

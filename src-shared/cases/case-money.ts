@@ -7,7 +7,8 @@ import { wageHoldWarning, type OffboardingMoney } from './termination-pay.ts';
  * What an offboarding screen shows about money: final wages are due on the termination date whatever else is
  * open (and overdue after it); economic compensation becomes releasable only when every step it waits for
  * (the handover) is done, skipped or overridden. Read from the template's `finalWages` and
- * `releasesCompensation` steps, so an adapted template keeps working.
+ * `releasesCompensation` steps, so an adapted template keeps working. The computed figures (final wage,
+ * compensation) are the latest ones recorded for the termination date now on file.
  */
 export function offboardingMoney(doc: CaseDoc, template: CaseTemplate, now: number): OffboardingMoney {
   const date = currentFact(doc, 'termination-date');
@@ -19,13 +20,17 @@ export function offboardingMoney(doc: CaseDoc, template: CaseTemplate, now: numb
   const compStep = template.steps.find((s) => s.releasesCompensation);
   const waitingFor = compStep ? compStep.after.filter((id) => !DECIDED.has(stateOf(id) ?? 'pending')) : [];
   const compState = compStep ? stateOf(compStep.id) : undefined;
+  // A figure computed for an earlier termination date is not what is owed now.
+  const wage = currentFact(doc, 'final-wage');
+  const comp = currentFact(doc, 'compensation');
   return {
-    finalWages: { dueDate: date, paid, overdue, warning: date ? wageHoldWarning(date) : null },
+    finalWages: { dueDate: date, paid, overdue, warning: date ? wageHoldWarning(date) : null, computed: wage && wage.terminationDate === date ? wage : null },
     compensation: {
       released: compState === 'done' || compState === 'overridden',
       skipped: compState === 'skipped',
       releasable: compStep !== undefined && waitingFor.length === 0,
       waitingFor,
+      computed: comp && comp.terminationDate === date ? comp : null,
     },
   };
 }

@@ -21,7 +21,7 @@ export type ParticipantRole = z.infer<typeof ParticipantRole>;
 export const ApproverRole = z.enum(['hr', 'hr-manager', 'manager', 'legal', 'finance', 'director', 'union']);
 export type ApproverRole = z.infer<typeof ApproverRole>;
 
-export const CaseRuleId = z.enum(['loss-deduction-within-cap', 'termination-date-recorded']);
+export const CaseRuleId = z.enum(['loss-deduction-within-cap', 'termination-date-recorded', 'final-wage-computed', 'compensation-computed']);
 export type CaseRuleId = z.infer<typeof CaseRuleId>;
 
 /** When a deadline's clock starts. Date anchors start at the end of that local day. */
@@ -66,8 +66,15 @@ export const StepTemplate = z.object({
   notBefore: z.object({ days: z.number().int().nonnegative(), anchor: DeadlineAnchor }).optional(),
   /** The step is due by this; `hard` refuses completion after it (unless overridden), otherwise it is shown overdue. */
   due: z.object({ days: z.number().int().nonnegative(), anchor: DeadlineAnchor, hard: z.boolean().default(false) }).optional(),
-  /** May be skipped with a reason (e.g. reassigning classes when the leaver is not a teacher). */
+  /** May be skipped with a reason (e.g. releasing compensation when none is owed). */
   optional: z.boolean().default(false),
+  /**
+   * Reassigning a leaving teacher's classes (story 5). For a teacher (the case's `subject-teacher` fact, read
+   * from the employee record: teacher-status.ts) the step lists each class (name, term, weekly hours) and
+   * needs, for every one, a successor who is an employee, with at least one class listed; for anyone else it
+   * does not apply (nothing blocks it, no classes may be added, HR confirms it as not applicable).
+   */
+  reassignsClasses: z.boolean().default(false),
   /**
    * Paying final wages: never blocked by other steps, never skipped or overridden away, due on the termination
    * date (工资支付暂行规定 第九条). Attempts to hold it are refused with the wage-hold warning.
@@ -105,6 +112,8 @@ export const CaseTemplate = z
         if (!ids.has(dep)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'after'], message: `step ${s.id} comes after unknown or later step ${dep}` });
       }
       if (s.finalWages && (s.after.length > 0 || s.optional)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'the final-wages step may not wait for other steps nor be optional' });
+      // A teacher's classes must be reassigned, so skipping (which needs no override) would let them go unassigned.
+      if (s.reassignsClasses && (s.optional || !s.checklistExtensible)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a class-reassignment step takes classes (checklistExtensible) and cannot be optional' });
       ids.add(s.id);
     });
     if (t.categories.length > 0 && new Set(t.categories.map((c) => c.code)).size !== t.categories.length) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { dayKind, type WorkCalendar } from '../calendar/holiday-calendar.ts';
 import { LocalDate } from '../schemas/common.ts';
+import type { CompensationFact, FinalWageFact } from './case-doc.ts';
 
 /**
  * Money rules around deductions and leaving, in fen (1 yuan = 100 fen) so every amount is an integer.
@@ -8,6 +10,7 @@ import { LocalDate } from '../schemas/common.ts';
  *    must be at least the local monthly minimum wage. Both limits apply; the smaller one binds. 20% is rounded
  *    down to the fen so the cap is never exceeded.
  *  - Final wages (第九条): due in full on the termination date, never held for a handover or a dispute.
+ *    See finalWageFen and finalMonthPaidDays for what is owed for the last month.
  *  - Economic compensation (劳动合同法 第四十七条, 实施条例 第二十七条): see economicCompensation.
  */
 const Fen = z.number().int().nonnegative();
@@ -55,6 +58,62 @@ export function wageHoldWarning(terminationDate: string): WageHoldWarning {
     en: `Final wages must be paid in full on the termination date (${dueDate}) and may not be held for an open handover, misconduct or a dispute (Wage Payment Provisions art. 9). If the labor bureau orders payment and it is still not made, an extra 50%–100% is owed (Labor Contract Law art. 85). Only economic compensation may wait for the handover; losses the employee caused can only be deducted through the deduction workflow, at most 20% a month and never below the minimum wage.`,
     law: ['wage-payment-9', 'labor-contract-85', 'labor-contract-50', 'wage-payment-16'],
   };
+}
+
+/**
+ * 月计薪天数 (劳社部发〔2008〕3号): (365 − 104 rest days) ÷ 12 = 21.75 paid days a month, statutory holidays
+ * included. A day's wage is the monthly wage ÷ 21.75.
+ */
+export const PAID_DAYS_PER_MONTH = 21.75;
+
+export const FinalWageInput = z.object({
+  monthlySalaryFen: Fen,
+  /** Paid days (计薪天数) in the final month, in half days. */
+  paidDays: z.number().nonnegative().max(31).multipleOf(0.5),
+});
+
+/**
+ * What is owed for the final month: monthly wage ÷ 21.75 × paid days, rounded to the fen, and never more than
+ * the monthly wage (a month worked through to its end is paid as a whole month, even when it had more than
+ * 21.75 paid days). Earlier months still unpaid, overtime and untaken annual leave are not in it: HR adds them
+ * by adjusting the amount, with the reason.
+ */
+export function finalWageFen(input: z.input<typeof FinalWageInput>): number {
+  const { monthlySalaryFen, paidDays } = FinalWageInput.parse(input);
+  return Math.min(monthlySalaryFen, Math.round((monthlySalaryFen * paidDays) / PAID_DAYS_PER_MONTH));
+}
+
+export type FinalMonthPaidDays = {
+  /** The 1st of the termination month, or the hire date when later. */
+  from: string;
+  to: string;
+  /** Days the person's week works (and 调休 make-up workdays), holidays excluded. */
+  workingDays: number;
+  /** 法定节假日 in the period: paid although not worked. */
+  statutoryHolidays: number;
+  paidDays: number;
+};
+
+/**
+ * Paid days of the final month as the calendar on file gives them: every working day of the person's week
+ * (ISO weekdays, 1 = Monday; Monday to Friday when no shift is on file) and every 调休 make-up workday from the
+ * 1st of the month (or the hire date) to the termination date, plus the statutory holidays in it (paid, 21.75
+ * counts them). Leave without pay and absences are not known here; HR adjusts the figure, with the reason.
+ */
+export function finalMonthPaidDays(input: { terminationDate: string; hireDate: string; workDays?: readonly number[]; calendar: WorkCalendar }): FinalMonthPaidDays {
+  const to = LocalDate.parse(input.terminationDate);
+  const monthStart = `${to.slice(0, 8)}01`;
+  const from = LocalDate.parse(input.hireDate) > monthStart ? input.hireDate : monthStart;
+  const week = { workDays: [...(input.workDays ?? [1, 2, 3, 4, 5])] };
+  let workingDays = 0;
+  let statutoryHolidays = 0;
+  for (let day = Number(from.slice(8, 10)); from <= to && day <= Number(to.slice(8, 10)); day++) {
+    const date = `${to.slice(0, 8)}${String(day).padStart(2, '0')}`;
+    const kind = dayKind(input.calendar, date, week);
+    if (kind === 'workday' || kind === 'makeup_workday') workingDays++;
+    else if (kind === 'public_holiday' && input.calendar.entries.get(date)?.statutory) statutoryHolidays++;
+  }
+  return { from, to, workingDays, statutoryHolidays, paidDays: workingDays + statutoryHolidays };
 }
 
 export const CompensationInput = z.object({
@@ -144,6 +203,13 @@ function isMonthAnniversary(a: string, b: string): boolean {
 
 /** The money side of an offboarding case, for the screen's summary (see offboardingMoney in case-money.ts). */
 export type OffboardingMoney = {
-  finalWages: { dueDate: string | null; paid: boolean; overdue: boolean; warning: WageHoldWarning | null };
-  compensation: { released: boolean; skipped: boolean; releasable: boolean; waitingFor: string[] };
+  finalWages: {
+    dueDate: string | null;
+    paid: boolean;
+    overdue: boolean;
+    warning: WageHoldWarning | null;
+    /** The final wage computed for the termination date now on file (null: not yet, or for another date). */
+    computed: FinalWageFact | null;
+  };
+  compensation: { released: boolean; skipped: boolean; releasable: boolean; waitingFor: string[]; computed: CompensationFact | null };
 };

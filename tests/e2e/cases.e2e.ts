@@ -85,7 +85,11 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await shot('02-wage-hold-warning');
   await page.keyboard.press('Escape');
 
-  // The handover checklist.
+  // The handover checklist; HR adds an item of its own (any step that takes items offers the input).
+  await byTest('add-item-handover-documents').fill('项目交接文档');
+  await byTest('add-item-save-handover-documents').click();
+  await poll(() => byTest('step-handover-documents').getByTestId('step-checklist').textContent()).toContain('项目交接文档');
+  await byTest('step-handover-documents').locator('[data-testid^="check-x-"]').click();
   await byTest('step-handover-documents').getByTestId('check-work-files').click();
   await byTest('step-handover-documents').getByTestId('check-contracts-originals').click();
   await poll(() => stepState('handover-documents')).toBe('ready');
@@ -110,13 +114,47 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   await poll(() => stepState('revoke-accounts')).toBe('ready');
   await byTest('step-revoke-accounts').getByTestId('step-complete').click();
 
-  // Not a teacher: the optional step is skipped with a reason (a skip without one is not offered).
-  await byTest('step-reassign-classes').getByTestId('step-skip').click();
-  await poll(() => byTest('dialog-submit').isDisabled()).toBe(true);
-  await byTest('dialog-text').fill('非教师岗位，无课程');
-  await byTest('dialog-submit').click();
-  await poll(() => stepState('reassign-classes')).toBe('skipped');
+  // Not a teacher (a sales manager, no teacher's certificate): the class step says it does not apply, offers
+  // no skip, and HR confirms it as not applicable.
+  await poll(() => byTest('step-reassign-classes').getByTestId('class-not-applicable').textContent()).toContain('不适用');
+  await poll(() => stepState('reassign-classes')).toBe('ready');
+  expect(await byTest('step-reassign-classes').getByTestId('step-skip').count()).toBe(0);
+  await byTest('step-reassign-classes').getByTestId('step-complete').click();
+  await poll(() => stepState('reassign-classes')).toBe('done');
   await poll(() => byTest('money-compensation').textContent()).toContain('交接已完成');
+
+  // The final wage from what is on file: the salary in the employee's record, the paid days of the final month
+  // by the calendar, the formula in view. Using another figure needs a reason, and is flagged in the timeline.
+  await poll(() => byTest('fw-formula').textContent()).toMatch(/7,400\.00 元 ÷ 21\.75 × 1 天 = 340\.23 元/);
+  await byTest('fw-days').fill('0.5');
+  await poll(() => byTest('fw-save').isDisabled()).toBe(true);
+  await byTest('fw-reason-paid-days').fill('3月2日下午事假（无薪）');
+  await byTest('fw-save').click();
+  await poll(() => byTest('fw-recorded').textContent()).toContain('170.11');
+  await poll(() => byTest('fw-recorded').textContent()).toContain('3月2日下午事假');
+  await poll(() => byTest('case-timeline').textContent()).toContain('HR调整');
+  await byTest('evidence-add-final-wage-payment').click();
+  await byTest('dialog-text').fill('离职工资 170.11 元已于3月2日转账');
+  await byTest('dialog-submit').click();
+  await poll(() => stepState('final-wages')).toBe('ready');
+  await byTest('step-final-wages').getByTestId('step-complete').click();
+  await poll(() => byTest('money-final-wages').textContent()).toContain('已支付');
+
+  // Economic compensation: hired 2018-03-15, leaving 2026-03-02 (7 years 11 months: 8 months' wage); the local
+  // average wage is HR's input. Released once the handover is done, which it now is.
+  await byTest('comp-local-average').fill('10000');
+  await poll(() => byTest('comp-preview').textContent()).toContain('8 个月 × 7,400.00 元 = 59,200.00 元');
+  await byTest('comp-save').click();
+  await poll(() => byTest('comp-recorded').textContent()).toContain('59,200.00');
+  await byTest('evidence-add-compensation-payment').click();
+  await byTest('dialog-text').fill('经济补偿 59,200.00 元已转账');
+  await byTest('dialog-submit').click();
+  await byTest('step-release-compensation').getByTestId('approve-hr-manager').click();
+  await poll(() => stepState('release-compensation')).toBe('ready');
+  await byTest('step-release-compensation').getByTestId('step-complete').click();
+  await poll(() => byTest('money-compensation').textContent()).toContain('已发放');
+  await byTest('money-panel').scrollIntoViewIfNeeded();
+  await shot('09-money');
 
   // Paper / EMS delivery of a notice.
   await byTest('notice-record').click();
@@ -235,6 +273,21 @@ it('offboarding: blocked by the open checklist until the handover is done; wages
   expect(pages[sigPage - 1]).toContain('验证通过');
   await run('pdftoppm', ['-f', String(sigPage), '-l', String(sigPage), '-r', '90', '-png', '-singlefile', pdfPath, join(SHOTS, 'cases-08-bundle-signature-page')]);
 
+  // The certificate and the transfer are on file: every step is decided, and the case is closed.
+  await byTest('step-termination-certificate').getByTestId('step-complete').click();
+  await byTest('evidence-add-social-insurance-transfer').click();
+  await byTest('dialog-text').fill('档案及社保转移已办理');
+  await byTest('dialog-submit').click();
+  await poll(() => stepState('transfer-file-insurance')).toBe('ready');
+  await byTest('step-transfer-file-insurance').getByTestId('step-complete').click();
+  await poll(() => stepState('transfer-file-insurance')).toBe('done');
+  await byTest('case-close').click();
+  await byTest('dialog-text').fill('交接完成，离职工资与经济补偿已付清');
+  await byTest('dialog-submit').click();
+  await poll(() => byTest('case-detail').textContent()).toContain('已办结');
+  expect(await byTest('case-close').count()).toBe(0);
+  await shot('10-closed');
+
   // The law cited, and the searchable library.
   await poll(() => byTest('case-law').textContent()).toContain('劳动合同法');
   await page.goto(`${host.url}/#/cases/law`);
@@ -310,4 +363,91 @@ it('deduction for losses: the legal cap is shown and enforced; an override needs
   await poll(() => stepState('compute-deduction')).toBe('ready');
   await poll(() => byTest('case-timeline').textContent()).toContain('HR放行');
   await shot('08-deduction-cap');
+});
+
+it("a teacher's offboarding: each class is given a successor teacher before the case can close; it survives a reload", async () => {
+  // HR records the 教师资格证 on the employee record: that makes the leaver a teacher (teacher-status.ts).
+  await page.goto(`${host.url}/#/employees/emp-E0010/edit`);
+  await byTest('add-certificates').click();
+  const kinds = page.locator('[data-testid^="f-cert-"][data-testid$="-kind"]');
+  await kinds.last().fill('高级中学教师资格证');
+  await byTest('employee-save').click();
+  await poll(() => byTest('detail-name').isVisible()).toBe(true);
+
+  await page.goto(`${host.url}/#/cases/new`);
+  await byTest('new-case-employee').fill('E0010');
+  await page.getByRole('option').first().click();
+  await byTest('new-case-open').click();
+  await poll(() => byTest('case-detail').isVisible()).toBe(true);
+  await byTest('termination-date').fill('2026-06-30');
+  await byTest('termination-date-save').click();
+  await poll(() => stepState('termination-date')).toBe('ready');
+  await byTest('step-termination-date').getByTestId('step-complete').click();
+
+  // The step knows why this is a teacher, and is blocked until the classes are listed.
+  const classes = byTest('step-reassign-classes');
+  await poll(() => classes.getByTestId('teacher-basis').textContent()).toContain('高级中学教师资格证');
+  await poll(() => stepState('reassign-classes')).toBe('blocked');
+  await poll(() => classes.getByTestId('step-blockers').textContent()).toContain('请逐一列出该教师任教的班级/课程');
+  expect(await classes.getByTestId('step-skip').count()).toBe(0);
+  for (const [name, hours] of [['高二(3)班 数学', '6'], ['高二(5)班 数学', '4']] as const) {
+    await classes.getByTestId('class-name').fill(name);
+    await classes.getByTestId('class-term').fill('2025-2026学年第二学期');
+    await classes.getByTestId('class-hours').fill(hours);
+    await classes.getByTestId('class-add').click();
+    await poll(() => classes.getByTestId('class-row').filter({ hasText: name }).count()).toBe(1);
+  }
+  await poll(() => classes.getByTestId('class-row').first().textContent()).toContain('每周 6 课时');
+  await poll(() => classes.getByTestId('step-blockers').textContent()).toContain('交接项未完成：高二(3)班 数学、高二(5)班 数学');
+
+  // Everything else is settled (the handover by HR overrides with reasons here, the final wage computed and
+  // paid, no compensation owed on a resignation): the open classes alone keep the case from closing.
+  for (const step of ['handover-documents', 'handover-customers', 'return-equipment', 'revoke-accounts', 'termination-certificate', 'transfer-file-insurance']) {
+    await byTest(`step-${step}`).getByTestId('step-override').click();
+    await byTest('dialog-text').fill('学校另有纸质交接单，已归档');
+    await byTest('dialog-submit').click();
+    await poll(() => stepState(step)).toBe('overridden');
+  }
+  await byTest('fw-save').click();
+  await poll(() => byTest('fw-recorded').isVisible()).toBe(true);
+  await byTest('evidence-add-final-wage-payment').click();
+  await byTest('dialog-text').fill('离职工资已转账');
+  await byTest('dialog-submit').click();
+  await byTest('step-final-wages').getByTestId('step-complete').click();
+  await poll(() => stepState('final-wages')).toBe('done');
+  await byTest('step-release-compensation').getByTestId('step-skip').click();
+  await byTest('dialog-text').fill('本人辞职，依法不支付经济补偿');
+  await byTest('dialog-submit').click();
+  await poll(() => stepState('release-compensation')).toBe('skipped');
+  await byTest('case-close').click();
+  await byTest('dialog-text').fill('离职手续办结');
+  await byTest('dialog-submit').click();
+  await poll(() => byTest('case-problems').textContent()).toContain('高二(3)班 数学');
+  await page.keyboard.press('Escape');
+  await classes.scrollIntoViewIfNeeded();
+  await shot('11-teacher-classes-open');
+
+  // A successor teacher (an employee) for each class, then the step completes and the case closes.
+  for (const i of [0, 1]) {
+    const row = classes.getByTestId('class-row').nth(i);
+    await poll(() => row.locator('[data-testid^="check-"]').isDisabled()).toBe(true);
+    await row.locator('[data-testid^="successor-"]').click();
+    await page.getByRole('option').nth(i).click();
+    await row.locator('[data-testid^="check-"]').click();
+    await poll(() => row.textContent()).toContain('→');
+  }
+  await poll(() => stepState('reassign-classes')).toBe('ready');
+  await classes.getByTestId('step-complete').click();
+  await poll(() => stepState('reassign-classes')).toBe('done');
+
+  // The classes and their successors are kept in the local database: they are there after a reload.
+  const successors = await classes.getByTestId('class-row').allTextContents();
+  await page.reload();
+  await poll(() => byTest('step-reassign-classes').getByTestId('class-row').allTextContents()).toEqual(successors);
+  await byTest('case-close').click();
+  await byTest('dialog-text').fill('课程已全部移交，离职手续办结');
+  await byTest('dialog-submit').click();
+  await poll(() => byTest('case-detail').textContent()).toContain('已办结');
+  await byTest('step-reassign-classes').scrollIntoViewIfNeeded();
+  await shot('12-teacher-closed');
 });

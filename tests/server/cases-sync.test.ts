@@ -76,6 +76,24 @@ describe('cases through the sync server (PGlite)', () => {
     if (conflicts.status === 200) expect(JSON.stringify(conflicts.body)).not.toContain('c-sync');
   });
 
+  test("a teacher's classes with their successors and the final wage reach the server and come back as stored", async () => {
+    let doc = opened('c-teacher');
+    const steps: CaseEventInput[] = [
+      { type: 'record_termination_date', id: 'td', date: '2026-03-20' },
+      { type: 'record_teacher_status', id: 'ts', status: { teacher: true, basis: [{ field: 'certificate', value: '教师资格证' }] } },
+      { type: 'add_checklist_item', stepId: 'reassign-classes', itemId: 'c1', label: { zh: '三(2)班数学', en: 'Class 3(2) maths' }, classDetails: { term: '2025-2026学年第二学期', weeklyHours: 6 } },
+      { type: 'check_item', stepId: 'reassign-classes', itemId: 'c1', done: true, successor: '王芳', successorId: 'emp-2' },
+      { type: 'record_final_wage', id: 'fw', periodStart: '2026-03-01', monthlySalaryFen: { value: 600_000, fromRecords: 600_000 }, paidDays: { value: 13, fromRecords: 15, reason: '两天事假' } },
+    ];
+    steps.forEach((e, i) => (doc = apply(doc, e, T0 + 1000 * (i + 1))));
+    expect((await admin.push('cases', [row(doc)])).body).toEqual({ conflicts: [], rejections: [], auditBreaks: [] });
+    const pulled = (await admin.pull('cases', 'limit=100')).body.documents.find((d: { id: string }) => d.id === 'c-teacher');
+    const back = CaseDoc.parse(Object.fromEntries(Object.entries(pulled).filter(([k]) => !k.startsWith('_'))));
+    expect(back.checklist.find((c) => c.itemId === 'c1')).toMatchObject({ successorId: 'emp-2', classDetails: { term: '2025-2026学年第二学期', weeklyHours: 6 } });
+    expect(back.facts.map((f) => f.key)).toEqual(['termination-date', 'subject-teacher', 'final-wage']);
+    expect(back).toEqual(doc);
+  });
+
   test('an invalid case is rejected with its reason', async () => {
     const bad = { ...opened('c-bad'), status: 'half-done' };
     const res = await admin.push('cases', [row(bad)]);

@@ -1,14 +1,14 @@
 import { Alert, Badge, Box, Button, Checkbox, FileInput, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { findCaseTemplate } from '#shared/cases/custom-template';
 import { CaseDoc, DECIDED, currentFact, type CaseStep } from '#shared/cases/case-doc';
 import { whatIsMissing, type CaseEventInput, type CaseRefusalReason, type StepBlocker } from '#shared/cases/case-engine';
 import { lawArticle } from '#shared/law/law-search';
 import { describeReason } from '#shared/cases/case-messages';
-import { offboardingMoney } from '#shared/cases/case-money';
 import type { CaseTemplate, StepTemplate } from '#shared/cases/case-template';
 import { maxLossDeduction, type WageHoldWarning } from '#shared/cases/termination-pay';
+import { sameTeacherStatus, teacherStatusOf } from '#shared/cases/teacher-status';
 import { newId } from '#shared/ids';
 import { useRenshi } from '../../app/context.tsx';
 import { navigate } from '../../app/router.ts';
@@ -22,7 +22,7 @@ import { applyCaseEvent, revokeWorkAccount, viewCase } from './case-repository.t
 import { useCustomTemplates } from './case-templates-store.ts';
 import { AgreedAddressCheck } from './agreed-address.tsx';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
-import type { AgreedDeliveryAddresses } from '#shared/schemas/employee';
+import type { AgreedDeliveryAddresses, Employee } from '#shared/schemas/employee';
 import { isAttachedFile } from '#shared/evidence/bundle-contents';
 import { downloadEvidenceFile, storeEvidenceFile, useCaseContext, useTr } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
@@ -33,6 +33,9 @@ import { OriginCase } from './origin-case.tsx';
 import { deliveryClient } from './delivery-client.ts';
 import { exportEvidenceBundle } from './evidence-export.ts';
 import { useSync } from '../../sync/sync-provider.tsx';
+import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
+import { ClassReassignment } from './class-reassignment.tsx';
+import { MoneyPanel } from './offboarding-money.tsx';
 
 type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'; stepId: string; evidenceKind: string; personId?: string } | { kind: 'notice' } | { kind: 'close' } | null;
 
@@ -43,6 +46,7 @@ type Dialog = { kind: 'override' | 'skip'; stepId: string } | { kind: 'evidence'
  */
 export function CaseDetail({ id }: { id: string }) {
   const { tr, label, zh } = useTr();
+  const translate = useT();
   const ctx = useCaseContext();
   const { db, api, audit, actor } = useRenshi();
   const { session, status } = useSync();
@@ -74,6 +78,7 @@ export function CaseDetail({ id }: { id: string }) {
   const [warning, setWarning] = useState<WageHoldWarning | null>(null);
   const { employee } = useEmployee(doc?.subjectEmployeeId ?? '');
   const customs = useCustomTemplates();
+  useTeacherStatusFromRecord(doc, employee, customs);
 
   if (allowed === false) return <Alert m="lg" color="red" data-testid="case-forbidden">{tr('无权查看此案件（受限案件仅对案件相关人员开放）', 'You have no access to this case (restricted to the people on it)')}</Alert>;
   if (!doc || allowed === null || customs === undefined) return <Text p="lg">…</Text>;
@@ -93,7 +98,7 @@ export function CaseDetail({ id }: { id: string }) {
     }
     const wage = r.reasons.find((x): x is Extract<CaseRefusalReason, { code: 'final-wages-never-held' }> => x.code === 'final-wages-never-held');
     if (wage) setWarning(wage.warning);
-    setProblems(r.reasons.filter((x) => x !== wage).map((x) => describeReason(x, lang)));
+    setProblems(r.reasons.filter((x) => x !== wage).map((x) => blockerText(x, template, doc!, lang)));
     return false;
   }
 
@@ -163,7 +168,7 @@ export function CaseDetail({ id }: { id: string }) {
       )}
       <Stack>
         {needsDate && open && <TerminationDate doc={doc} onSave={(date) => send({ type: 'record_termination_date', id: newId(), date })} />}
-        {hasMoney && <MoneyPanel doc={doc} template={template} now={now} onHold={() => send({ type: 'hold_final_wages', reason: 'hold requested from the money panel' })} />}
+        {hasMoney && <MoneyPanel doc={doc} template={template} now={now} employee={employee} open={open} send={send} onHold={() => void send({ type: 'hold_final_wages', reason: 'hold requested from the money panel' })} />}
         {deduction && <DeductionPanel doc={doc} open={open} onSave={(d) => send({ type: 'record_deduction', id: newId(), deduction: d })} />}
 
         {doc.originCaseId && <OriginCase id={doc.originCaseId} />}
@@ -187,6 +192,7 @@ export function CaseDetail({ id }: { id: string }) {
                 }}
                 workAccounts={employee?.workAccounts ?? []}
                 agreed={agreedAddressesOf(employee)}
+                subject={employee}
               />
             ))}
           </Stack>
@@ -273,7 +279,7 @@ export function CaseDetail({ id }: { id: string }) {
           <Section title={tr('时间线', 'Timeline')} testId="case-timeline">
             <Timeline bulletSize={12} lineWidth={2}>
               {doc.timeline.map((t) => (
-                <Timeline.Item key={t.id} color={t.flagged ? 'red' : 'blue'} title={<Text size="sm">{eventName(t.type, zh)}{t.stepId ? ` · ${label(template.steps.find((s) => s.id === t.stepId)?.title)}` : ''}{t.flagged ? ` ⚑ ${tr('HR放行', 'HR override')}` : ''}</Text>}>
+                <Timeline.Item key={t.id} color={t.flagged ? 'red' : 'blue'} title={<Text size="sm">{eventName(t.type, zh, translate)}{t.stepId ? ` · ${label(template.steps.find((s) => s.id === t.stepId)?.title)}` : ''}{t.flagged ? ` ⚑ ${FIGURE_EVENTS.has(t.type) ? translate('ob.flagAdjusted') : tr('HR放行', 'HR override')}` : ''}</Text>}>
                   <Text size="xs" c="dimmed">
                     {formatDateTime(t.at)} · {t.by} {t.detail && `· ${t.detail}`}
                   </Text>
@@ -314,11 +320,37 @@ const EVENT_NAMES: Record<string, [string, string]> = {
   close_case: ['办结', 'closed'],
   cancel_case: ['撤销案件', 'cancelled'],
 };
-const eventName = (type: string, zh: boolean) => EVENT_NAMES[type]?.[zh ? 0 : 1] ?? type;
+/** Events whose flag means HR used another figure than the records' (not a step override). */
+const FIGURE_EVENTS: ReadonlySet<string> = new Set(['record_final_wage', 'record_compensation']);
+const OWN_EVENT_NAMES: ReadonlySet<string> = new Set(['record_teacher_status', ...FIGURE_EVENTS]);
+const eventName = (type: string, zh: boolean, t: Translate) => EVENT_NAMES[type]?.[zh ? 0 : 1] ?? (OWN_EVENT_NAMES.has(type) ? t(`ob.event.${type}` as MessageKey) : type);
+
+/**
+ * Whether the subject teaches is read from the employee record (teacher-status.ts) and kept on the case, so
+ * the class step is derived the same way on every replica and on the server. Recorded when the case has such
+ * a step still open and the record says something else than the case (or the case has nothing yet).
+ */
+function useTeacherStatusFromRecord(doc: CaseDoc | null, employee: Employee | null, customs: ReturnType<typeof useCustomTemplates>) {
+  const ctx = useCaseContext();
+  const sent = useRef<string | null>(null);
+  const template = doc && customs ? findCaseTemplate(customs, doc.templateId, doc.templateVersion) : undefined;
+  const step = template?.steps.find((s) => s.reassignsClasses);
+  const undecided = step !== undefined && doc !== null && doc.status === 'open' && !DECIDED.has(doc.steps.find((s) => s.id === step.id)?.state ?? 'pending');
+  const onFile = employee && undecided ? teacherStatusOf(employee) : null;
+  const current = doc ? currentFact(doc, 'subject-teacher') : null;
+  const key = onFile && doc && !(current && sameTeacherStatus(current, onFile)) ? `${doc.id}|${JSON.stringify(onFile)}` : null;
+  useEffect(() => {
+    // Once per case and record state, so a refused or slow write is not repeated on every render.
+    if (!key || !doc || !onFile || sent.current === key) return;
+    sent.current = key;
+    void applyCaseEvent(ctx, doc.id, { type: 'record_teacher_status', id: newId(), status: onFile });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+}
 
 /** describeReason, with the template's labels instead of item and evidence ids. */
-function blockerText(b: StepBlocker, template: CaseTemplate, doc: CaseDoc, lang: 'zh' | 'en'): string {
-  const st = template.steps.find((s) => s.id === b.stepId);
+function blockerText(b: CaseRefusalReason, template: CaseTemplate, doc: CaseDoc, lang: 'zh' | 'en'): string {
+  const st = 'stepId' in b ? template.steps.find((s) => s.id === b.stepId) : undefined;
   const pick = (l: { zh: string; en: string } | null | undefined, fallback: string) => (l ? l[lang] : fallback);
   if (b.code === 'checklist-open') {
     const names = b.itemIds.map((id) => pick(doc.checklist.find((c) => c.stepId === b.stepId && c.itemId === id)?.label ?? st?.checklist.find((c) => c.id === id)?.label, id));
@@ -343,9 +375,13 @@ function StepCard(props: {
   onRevoke: (itemId: string) => Promise<void>;
   workAccounts: { kind: string; account: string; revokedAt: number | null; revokedBy: string | null }[];
   agreed: AgreedDeliveryAddresses | null;
+  subject: Employee | null;
 }) {
   const { doc, st, step, blockers, open, send, onDialog } = props;
   const { tr, label } = useTr();
+  const t = useT();
+  // A class step for someone the record does not show as a teacher: nothing to do but say so.
+  const notApplicable = st.reassignsClasses && currentFact(doc, 'subject-teacher')?.teacher === false;
   const decided = DECIDED.has(step.state);
   const color = { done: 'green', skipped: 'gray', overridden: 'red', ready: 'blue', blocked: 'orange', pending: 'gray' }[step.state];
   const stateText = { done: tr('已完成', 'done'), skipped: tr('已跳过', 'skipped'), overridden: tr('HR放行', 'overridden'), ready: tr('可办理', 'ready'), blocked: tr('受阻', 'blocked'), pending: tr('等待前序步骤', 'waiting') }[step.state];
@@ -367,8 +403,8 @@ function StepCard(props: {
         </Group>
         {open && !decided && (
           <Group gap={6} wrap="nowrap">
-            <Button size="xs" disabled={step.state !== 'ready'} onClick={() => void send({ type: 'complete_step', stepId: st.id })} data-testid="step-complete">
-              {tr('完成', 'Complete')}
+            <Button size="xs" disabled={step.state !== 'ready'} onClick={() => void send({ type: 'complete_step', stepId: st.id, note: notApplicable ? t('ob.notApplicableNote') : '' })} data-testid="step-complete">
+              {notApplicable ? t('ob.confirmNotApplicable') : tr('完成', 'Complete')}
             </Button>
             {st.optional && (
               <Button size="xs" variant="default" onClick={() => onDialog({ kind: 'skip', stepId: st.id })} data-testid="step-skip">
@@ -440,7 +476,8 @@ function StepCard(props: {
           })}
         </Group>
       )}
-      {items.length > 0 && (
+      {st.reassignsClasses && <ClassReassignment doc={doc} st={st} open={open} subject={props.subject} send={send} />}
+      {!st.reassignsClasses && (items.length > 0 || (st.checklistExtensible && open && !decided)) && (
         <Stack gap={4} mt={6} data-testid="step-checklist">
           {items.map((c) => {
             const tplLabel = st.checklist.find((x) => x.id === c.itemId)?.label;
@@ -483,6 +520,7 @@ function StepCard(props: {
                 size="compact-xs"
                 variant="light"
                 disabled={!extra.trim()}
+                data-testid={`add-item-save-${st.id}`}
                 onClick={async () => {
                   const ok = await send({ type: 'add_checklist_item', stepId: st.id, itemId: `x-${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}`, label: { zh: extra.trim(), en: extra.trim() }, needsSuccessor: st.checklist.some((x) => x.needsSuccessor) });
                   if (ok) setExtra('');
@@ -519,42 +557,6 @@ function TerminationDate({ doc, onSave }: { doc: CaseDoc; onSave: (date: string)
         {current && <Text size="xs" c="dimmed">{tr('当前：', 'Current: ')}{current}</Text>}
       </Group>
     </Paper>
-  );
-}
-
-function MoneyPanel({ doc, template, now, onHold }: { doc: CaseDoc; template: CaseTemplate; now: number; onHold: () => void }) {
-  const { tr, label } = useTr();
-  const m = offboardingMoney(doc, template, now);
-  const stepTitle = (id: string) => label(template.steps.find((s) => s.id === id)?.title);
-  return (
-    <Section
-      title={tr('工资与经济补偿', 'Wages and compensation')}
-      testId="money-panel"
-      extra={
-        <Button size="xs" variant="subtle" color="red" onClick={onHold} data-testid="hold-wages">
-          {tr('暂扣离职工资…', 'Hold final wages…')}
-        </Button>
-      }
-    >
-      <SimpleGrid cols={2}>
-        <Alert color={m.finalWages.overdue ? 'red' : m.finalWages.paid ? 'green' : 'blue'} title={tr('离职工资：解除当日一次付清，不得扣押', 'Final wages: in full on the termination date, never held')} data-testid="money-final-wages">
-          {m.finalWages.paid
-            ? tr('已支付', 'Paid')
-            : m.finalWages.dueDate
-              ? `${tr('应付日期', 'Due')} ${m.finalWages.dueDate}${m.finalWages.overdue ? tr('（已逾期）', ' (overdue)') : ''}`
-              : tr('先记录解除/终止日期', 'Record the termination date first')}
-        </Alert>
-        <Alert color={m.compensation.released ? 'green' : m.compensation.releasable ? 'blue' : 'gray'} title={tr('经济补偿：交接完成后发放', 'Economic compensation: released once the handover is done')} data-testid="money-compensation">
-          {m.compensation.released
-            ? tr('已发放', 'Released')
-            : m.compensation.skipped
-              ? tr('不适用（已说明理由）', 'Not owed (reason recorded)')
-              : m.compensation.releasable
-                ? tr('交接已完成，可以发放', 'Handover complete: may be released')
-                : `${tr('等待：', 'Waiting for: ')}${m.compensation.waitingFor.map(stepTitle).join('、')}`}
-        </Alert>
-      </SimpleGrid>
-    </Section>
   );
 }
 

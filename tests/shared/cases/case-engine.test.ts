@@ -3,7 +3,7 @@ import { builtInTemplate } from '#shared/cases/builtin-templates';
 import { CaseDoc } from '#shared/cases/case-doc';
 import { openCase, transition, whatIsMissing, type CaseEventInput } from '#shared/cases/case-engine';
 import { CaseTemplate } from '#shared/cases/case-template';
-import { approve, at, clerk, complete, delivered, evidence, finance, hr, hrManager, legal, notice, open, refused, run, stateOf, type Step } from './fixtures';
+import { approve, at, clerk, complete, delivered, evidence, finalWage, finance, hr, hrManager, legal, notice, open, refused, run, stateOf, teacherStatus, type Step } from './fixtures';
 
 function lostContactWithReason() {
   const { doc, template } = open('lost-contact', { id: 'lc-1' });
@@ -166,8 +166,9 @@ describe('offboarding (离职交接)', () => {
       const [reason] = refused(transition(doc, template, e, { now: at('2026-03-25 09:00'), actor: hrManager }));
       expect(reason).toMatchObject({ code: 'final-wages-never-held', warning: { code: 'final-wages-must-not-be-held', dueDate: '2026-03-31', law: expect.arrayContaining(['wage-payment-9']) } });
     }
-    // Final wages wait for nothing: ready as soon as the payment record is attached, even with the handover open.
-    const paid = run(doc, template, [['2026-03-31 17:00', hr, evidence('pay', 'final-wage-payment')], ['2026-03-31 17:01', hr, complete('final-wages')]]);
+    // Final wages wait for nothing: ready as soon as they are computed and the payment record is attached,
+    // even with the handover open.
+    const paid = run(doc, template, [['2026-03-31 16:59', hr, finalWage('fw')], ['2026-03-31 17:00', hr, evidence('pay', 'final-wage-payment')], ['2026-03-31 17:01', hr, complete('final-wages')]]);
     expect(stateOf(paid, 'final-wages')).toBe('done');
     expect(stateOf(paid, 'release-compensation')).toBe('pending');
     // Unpaid after the termination date: overdue.
@@ -190,7 +191,7 @@ describe('offboarding (离职交接)', () => {
     expect(it2.checklist.find((c) => c.id === 'revoke-accounts/wecom')).toMatchObject({ done: true, by: 'it-zhou', at: at('2026-03-25 09:06') });
   });
 
-  it('happy path: all handed over, teacher step skipped, compensation released, closed', () => {
+  it('happy path: all handed over, class step not applicable (not a teacher), wages and compensation computed and paid, closed', () => {
     const checks: Step[] = [
       ['handover-documents', ['work-files', 'contracts-originals']],
       ['handover-customers', ['customer-list']],
@@ -202,13 +203,16 @@ describe('offboarding (离职交接)', () => {
     ]);
     const d = run(doc, template, [
       ...checks,
-      ['2026-03-30 11:00', hr, { type: 'skip_step', stepId: 'reassign-classes', reason: '非教师岗位' }],
+      ['2026-03-30 11:00', hr, teacherStatus('ts', false)],
+      ['2026-03-30 11:01', hr, complete('reassign-classes', '不适用：非教师')],
+      ['2026-03-31 09:59', hr, finalWage('fw')],
       ['2026-03-31 10:00', hr, evidence('pay', 'final-wage-payment')],
       ['2026-03-31 10:01', hr, complete('final-wages')],
       ['2026-03-31 10:02', hr, evidence('cert', 'termination-certificate')],
       ['2026-03-31 10:03', hr, complete('termination-certificate')],
       ['2026-04-08 10:00', hr, evidence('si', 'social-insurance-transfer')],
       ['2026-04-08 10:01', hr, complete('transfer-file-insurance')],
+      ['2026-04-08 10:59', hr, { type: 'record_compensation', id: 'cp', startDate: '2023-03-01', averageMonthlyWageFen: { value: 600_000, fromRecords: 600_000 }, localAverageMonthlyWageFen: 1_000_000 }],
       ['2026-04-08 11:00', hr, evidence('comp', 'compensation-payment')],
       ['2026-04-08 11:01', hrManager, approve('ap', 'release-compensation', 'hr-manager')],
       ['2026-04-08 11:02', hr, complete('release-compensation')],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseDoc } from '#shared/cases/case-doc';
 import { mergeCases, resolveCaseConflict } from '#shared/cases/case-merge';
-import { approve, complete, delivered, evidence, hr, hrManager, notice, open, run, stateOf } from './fixtures';
+import { approve, complete, delivered, evidence, finalWage, hr, hrManager, notice, open, run, stateOf } from './fixtures';
 
 /** One offboarding case, synced to two terminals, then changed on both while offline. */
 function diverged() {
@@ -10,6 +10,7 @@ function diverged() {
     ['2026-03-20 09:01', hr, { type: 'record_termination_date', id: 'td', date: '2026-03-31' }],
     ['2026-03-20 09:02', hr, complete('termination-date')],
     ['2026-03-20 09:03', hr, notice('n-cert', 'certificate-sent')],
+    ['2026-03-20 09:04', hr, finalWage('fw')],
   ]);
   const a = run(common, template, [
     ['2026-03-21 10:00', hr, evidence('ev-a', 'final-wage-payment', 'A: bank receipt')],

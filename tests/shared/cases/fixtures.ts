@@ -54,3 +54,11 @@ export const notice = (id: string, kind: string, recipient: 'subject' | 'union' 
 export const delivered = (noticeId: string, when: string): CaseEventInput => ({ type: 'notice_delivery', noticeId, deliveredAt: at(when) });
 export const complete = (stepId: string, note = ''): CaseEventInput => ({ type: 'complete_step', stepId, note });
 export const approve = (id: string, stepId: string, role: CaseActor['roles'][number], decision: 'approved' | 'rejected' = 'approved'): CaseEventInput => ({ type: 'approve', id, stepId, role, decision });
+
+/** The final wage recorded as the records give it (no adjustment): 6000 yuan a month, 22 paid days by default. */
+export const finalWage = (id: string, opts: { salaryFen?: number; paidDays?: number; periodStart?: string } = {}): CaseEventInput => {
+  const salary = opts.salaryFen ?? 600_000;
+  const days = opts.paidDays ?? 22;
+  return { type: 'record_final_wage', id, periodStart: opts.periodStart ?? '2026-03-01', monthlySalaryFen: { value: salary, fromRecords: salary }, paidDays: { value: days, fromRecords: days } };
+};
+export const teacherStatus = (id: string, teacher: boolean): CaseEventInput => ({ type: 'record_teacher_status', id, status: { teacher, basis: teacher ? [{ field: 'certificate', value: '教师资格证' }] : [] } });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { buildCalendar, EMPTY_CALENDAR, HolidayYear } from '#shared/calendar/holiday-calendar';
+import { currentFact } from '#shared/cases/case-doc';
+import { transition, type CaseEventInput } from '#shared/cases/case-engine';
 import { offboardingMoney } from '#shared/cases/case-money';
-import { economicCompensation, finalWagesDueDate, maxLossDeduction, wageHoldWarning, wholeMonthsBetween } from '#shared/cases/termination-pay';
-import { at, complete, evidence, hr, open, run, type Step } from './fixtures';
+import { economicCompensation, finalMonthPaidDays, finalWageFen, finalWagesDueDate, maxLossDeduction, wageHoldWarning, wholeMonthsBetween } from '#shared/cases/termination-pay';
+import cn2026 from '../../../resources/holidays/cn-2026.json' with { type: 'json' };
+import { at, clerk, complete, evidence, finalWage, hr, open, refused, run, stateOf, type Step } from './fixtures';
 
 describe('maxLossDeduction (工资支付暂行规定 第十六条)', () => {
   it.each([
@@ -35,6 +39,124 @@ describe('final wages (第九条)', () => {
     expect(w.law).toEqual(expect.arrayContaining(['wage-payment-9', 'labor-contract-85']));
     expect(() => finalWagesDueDate('2026-02-30')).toThrow();
   });
+});
+
+describe('final wage of the last month (工资支付暂行规定 第九条; 21.75 paid days a month)', () => {
+  it.each([
+    // monthly salary, paid days, owed
+    [600_000, 15, 413_793], // 6000 / 21.75 x 15 = 4137.931 yuan
+    [600_000, 0.5, 13_793],
+    [600_000, 0, 0],
+    [600_000, 21.5, 593_103],
+    [600_000, 23, 600_000], // a whole month with 23 paid days is still one month's wage
+  ])('salary %i fen, %d paid days -> %i fen', (monthlySalaryFen, paidDays, owed) => {
+    expect(finalWageFen({ monthlySalaryFen, paidDays })).toBe(owed);
+  });
+
+  it('refuses days that are not whole or half days', () => {
+    expect(() => finalWageFen({ monthlySalaryFen: 600_000, paidDays: 2.3 })).toThrow();
+  });
+
+  const calendar = buildCalendar([HolidayYear.parse(cn2026)]);
+  it.each<[string, string, string, number[] | undefined, { from: string; workingDays: number; statutoryHolidays: number; paidDays: number }]>([
+    ['an ordinary month, Monday to Friday', '2026-03-20', '2020-01-01', undefined, { from: '2026-03-01', workingDays: 15, statutoryHolidays: 0, paidDays: 15 }],
+    ['春节: statutory days paid, 调休 Saturdays worked, bridge days not', '2026-02-28', '2020-01-01', undefined, { from: '2026-02-01', workingDays: 16, statutoryHolidays: 4, paidDays: 20 }],
+    ['国庆: the statutory Saturday is paid too', '2026-10-09', '2020-01-01', undefined, { from: '2026-10-01', workingDays: 2, statutoryHolidays: 3, paidDays: 5 }],
+    ['hired in the final month: from the hire date', '2026-05-15', '2026-05-06', undefined, { from: '2026-05-06', workingDays: 9, statutoryHolidays: 0, paidDays: 9 }],
+    ['a six-day week', '2026-03-07', '2020-01-01', [1, 2, 3, 4, 5, 6], { from: '2026-03-01', workingDays: 6, statutoryHolidays: 0, paidDays: 6 }],
+  ])('%s', (_n, terminationDate, hireDate, workDays, expected) => {
+    expect(finalMonthPaidDays({ terminationDate, hireDate, workDays, calendar })).toEqual({ ...expected, to: terminationDate });
+  });
+
+  it('without the year on file, holidays are not known (ordinary weeks)', () => {
+    expect(finalMonthPaidDays({ terminationDate: '2026-02-28', hireDate: '2020-01-01', calendar: EMPTY_CALENDAR }).paidDays).toBe(20);
+    expect(finalMonthPaidDays({ terminationDate: '2026-10-09', hireDate: '2020-01-01', calendar: EMPTY_CALENDAR }).paidDays).toBe(7);
+  });
+});
+
+describe('recording the final wage and the compensation on an offboarding case', () => {
+  const { doc: fresh, template } = open('offboarding', { now: '2026-03-20 09:00' });
+  const doc = run(fresh, template, [['2026-03-20 09:01', hr, { type: 'record_termination_date', id: 'td', date: '2026-03-20' }]]);
+  const t = (e: CaseEventInput, actor = hr) => transition(doc, template, e, { now: at('2026-03-20 10:00'), actor });
+  const wage = (salary: { value: number; fromRecords: number | null; reason?: string }, days: { value: number; fromRecords: number | null; reason?: string }, amount?: { value: number | null; reason?: string }): CaseEventInput => ({
+    type: 'record_final_wage', id: 'fw', periodStart: '2026-03-01', monthlySalaryFen: salary, paidDays: days, amount,
+  });
+
+  it('computes the amount itself from the figures, and keeps them', () => {
+    const r = t(wage({ value: 600_000, fromRecords: 600_000 }, { value: 15, fromRecords: 15 }));
+    if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+    expect(currentFact(r.doc, 'final-wage')).toEqual({
+      terminationDate: '2026-03-20', periodStart: '2026-03-01',
+      monthlySalaryFen: { value: 600_000, fromRecords: 600_000, reason: '' }, paidDays: { value: 15, fromRecords: 15, reason: '' }, amountFen: { value: 413_793, fromRecords: 413_793, reason: '' },
+    });
+    expect(r.doc.timeline.at(-1)).toMatchObject({ type: 'record_final_wage', flagged: false });
+    expect(r.audit).toEqual([expect.objectContaining({ action: 'update', flagged: false })]);
+  });
+
+  it.each<[string, CaseEventInput, { code: string; figure?: string }[]]>([
+    ['paid days changed without a reason', wage({ value: 600_000, fromRecords: 600_000 }, { value: 13, fromRecords: 15, reason: ' ' }), [{ code: 'adjustment-needs-reason', figure: 'paid-days' }]],
+    ['salary and amount changed without reasons', wage({ value: 650_000, fromRecords: 600_000 }, { value: 15, fromRecords: 15 }, { value: 500_000 }), [{ code: 'adjustment-needs-reason', figure: 'monthly-salary' }, { code: 'adjustment-needs-reason', figure: 'amount' }]],
+    ['a month that is not the termination month', { ...wage({ value: 600_000, fromRecords: 600_000 }, { value: 15, fromRecords: 15 }), periodStart: '2026-02-01' } as CaseEventInput, [{ code: 'invalid' }]],
+  ])('refused: %s', (_n, event, reasons) => {
+    expect(refused(t(event))).toEqual(reasons.map((x) => expect.objectContaining(x)));
+  });
+
+  it('only HR may use another figure than the records', () => {
+    expect(refused(t(wage({ value: 600_000, fromRecords: 600_000 }, { value: 13, fromRecords: 15, reason: '3月19、20日事假' }), clerk)).map((x) => x.code)).toEqual(['forbidden']);
+  });
+
+  it('an adjusted figure, with its reason, is kept beside the records and flagged for the audit trail', () => {
+    const r = t(wage({ value: 600_000, fromRecords: 600_000 }, { value: 13, fromRecords: 15, reason: '3月19、20日事假（无薪）' }));
+    if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+    expect(currentFact(r.doc, 'final-wage')).toMatchObject({ paidDays: { value: 13, fromRecords: 15, reason: '3月19、20日事假（无薪）' }, amountFen: { value: 358_621 } });
+    expect(r.doc.timeline.at(-1)).toMatchObject({ flagged: true, detail: expect.stringContaining('paid-days 15 -> 13: 3月19、20日事假（无薪）') });
+    expect(r.audit).toEqual([{ action: 'override', flagged: true, summary: expect.stringContaining('paid-days 15 -> 13') }]);
+  });
+
+  it('a salary with nothing on file is entered by HR, no reason needed', () => {
+    const r = t(wage({ value: 580_000, fromRecords: null }, { value: 15, fromRecords: 15 }));
+    expect(r.ok && r.audit[0]?.flagged).toBe(false);
+  });
+
+  it('the final-wages step waits for the computation, and for a new one when the termination date moves', () => {
+    expect(whatBlocks(doc)).toEqual(['missing-evidence', 'precondition-unmet:final-wage-computed']);
+    const computed = run(doc, template, [['2026-03-20 10:00', hr, finalWage('fw', { paidDays: 15 })], ['2026-03-20 10:01', hr, evidence('pay', 'final-wage-payment')]]);
+    expect(stateOf(computed, 'final-wages')).toBe('ready');
+    expect(offboardingMoney(computed, template, at('2026-03-20 10:02')).finalWages.computed?.amountFen.value).toBe(413_793);
+    const moved = run(computed, template, [['2026-03-20 11:00', hr, { type: 'record_termination_date', id: 'td2', date: '2026-03-27' }]]);
+    expect(stateOf(moved, 'final-wages')).toBe('blocked');
+    expect(refused(transition(moved, template, complete('final-wages'), { now: at('2026-03-20 11:01'), actor: hr }))).toEqual([
+      { code: 'precondition-unmet', stepId: 'final-wages', rule: 'final-wage-computed', message: 'the final wage was computed for the termination date 2026-03-20, not 2026-03-27: compute it again' },
+    ]);
+    expect(offboardingMoney(moved, template, at('2026-03-20 11:01')).finalWages.computed).toBeNull();
+  });
+
+  const comp = (averageMonthlyWageFen: { value: number; fromRecords: number | null; reason?: string }, localAverageMonthlyWageFen: number, amount?: { value: number | null; reason?: string }): CaseEventInput => ({
+    type: 'record_compensation', id: 'cp', startDate: '2022-09-01', averageMonthlyWageFen, localAverageMonthlyWageFen, amount,
+  });
+
+  it.each<[string, CaseEventInput, { months: number; monthlyWageUsedFen: number; capped: boolean; amount: number }]>([
+    // 2022-09-01 .. 2026-03-20: 3 years 6 months 19 days -> 4 months' wage
+    ['3 years and over six months count as 4', comp({ value: 800_000, fromRecords: 800_000 }, 1_000_000), { months: 4, monthlyWageUsedFen: 800_000, capped: false, amount: 3_200_000 }],
+    ['a wage above 3x the local average is paid at 3x', comp({ value: 4_000_000, fromRecords: 4_000_000 }, 1_000_000), { months: 4, monthlyWageUsedFen: 3_000_000, capped: true, amount: 12_000_000 }],
+    ['an adjusted 12-month average, with its reason', comp({ value: 750_000, fromRecords: 800_000, reason: '近12个月含两个月病假工资' }, 1_000_000), { months: 4, monthlyWageUsedFen: 750_000, capped: false, amount: 3_000_000 }],
+    ['an agreed amount above the statutory one, with its reason', comp({ value: 800_000, fromRecords: 800_000 }, 1_000_000, { value: 4_000_000, reason: '协商一致解除，另加一个月' }), { months: 4, monthlyWageUsedFen: 800_000, capped: false, amount: 4_000_000 }],
+  ])('compensation: %s', (_n, event, expected) => {
+    const r = t(event);
+    if (!r.ok) throw new Error(JSON.stringify(r.reasons));
+    const fact = currentFact(r.doc, 'compensation')!;
+    expect({ months: fact.months, monthlyWageUsedFen: fact.monthlyWageUsedFen, capped: fact.capped, amount: fact.amountFen.value }).toEqual(expected);
+    expect(fact.terminationDate).toBe('2026-03-20');
+  });
+
+  it('compensation: an amount other than the statutory one needs its reason', () => {
+    expect(refused(t(comp({ value: 800_000, fromRecords: 800_000 }, 1_000_000, { value: 4_000_000 })))).toEqual([{ code: 'adjustment-needs-reason', figure: 'amount' }]);
+  });
+
+  function whatBlocks(d: typeof doc): string[] {
+    const r = transition(d, template, complete('final-wages'), { now: at('2026-03-20 10:00'), actor: hr });
+    return r.ok ? [] : r.reasons.map((x) => (x.code === 'precondition-unmet' ? `${x.code}:${x.rule}` : x.code));
+  }
 });
 
 describe('economic compensation (劳动合同法 第四十七条)', () => {
@@ -97,6 +219,7 @@ describe('offboardingMoney', () => {
     expect(offboardingMoney(d, template, at('2026-04-01 00:00')).compensation.waitingFor).toEqual(['handover-documents', 'handover-customers', 'return-equipment', 'revoke-accounts', 'reassign-classes']);
     const handover = ['handover-documents', 'handover-customers', 'return-equipment', 'revoke-accounts', 'reassign-classes'];
     const paid = run(d, template, [
+      ['2026-03-31 09:59', hr, finalWage('fw')],
       ['2026-03-31 10:00', hr, evidence('pay', 'final-wage-payment')],
       ['2026-03-31 10:01', hr, complete('final-wages')],
       ...handover.map((stepId): Step => ['2026-04-02 10:00', hr, { type: 'override_step', stepId, reason: '已线下交接，见附件' }]),
