@@ -1,12 +1,11 @@
-import { Alert, Badge, Box, Button, Checkbox, FileInput, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline } from '@mantine/core';
+import { Alert, Badge, Box, Button, Checkbox, FileInput, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { findCaseTemplate } from '#shared/cases/custom-template';
 import { CaseDoc, DECIDED, currentFact, type CaseStep } from '#shared/cases/case-doc';
 import { whatIsMissing, type CaseEventInput, type CaseRefusalReason, type StepBlocker } from '#shared/cases/case-engine';
-import { lawArticle } from '#shared/law/law-search';
 import { describeReason } from '#shared/cases/case-messages';
-import type { CaseTemplate, StepTemplate } from '#shared/cases/case-template';
+import { citedArticles, type CaseTemplate, type StepTemplate } from '#shared/cases/case-template';
 import { maxLossDeduction, type WageHoldWarning } from '#shared/cases/termination-pay';
 import { sameTeacherStatus, teacherStatusOf } from '#shared/cases/teacher-status';
 import { newId } from '#shared/ids';
@@ -24,13 +23,15 @@ import { AgreedAddressCheck } from './agreed-address.tsx';
 import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import type { AgreedDeliveryAddresses, Employee } from '#shared/schemas/employee';
 import { isAttachedFile } from '#shared/evidence/bundle-contents';
-import { downloadEvidenceFile, storeEvidenceFile, useCaseContext, useTr } from './case-ui.ts';
+import { downloadEvidenceFile, storeEvidenceFile, useCaseContext, useIdentityKnown, useTr } from './case-ui.ts';
 import { CaseStatusBadge } from './cases-page.tsx';
-import { CitedArticles } from './law-library.tsx';
+import { CitedArticles, StepLaw } from './law-library.tsx';
 import { ElectronicDelivery } from './electronic-delivery.tsx';
 import { CasePeople } from './case-people.tsx';
 import { OriginCase } from './origin-case.tsx';
-import { deliveryClient } from './delivery-client.ts';
+import { useDeliveryClient } from './delivery-client.ts';
+import { PaperNoticeDialog } from './paper-delivery.tsx';
+import { CaseViewLog } from './case-view-log.tsx';
 import { exportEvidenceBundle } from './evidence-export.ts';
 import { useSync } from '../../sync/sync-provider.tsx';
 import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
@@ -49,7 +50,8 @@ export function CaseDetail({ id }: { id: string }) {
   const translate = useT();
   const ctx = useCaseContext();
   const { db, api, audit, actor } = useRenshi();
-  const { session, status } = useSync();
+  const { status } = useSync();
+  const delivery = useDeliveryClient();
   const [exporting, setExporting] = useState(false);
   // Evidence files that could not be uploaded when attached go up when the connection comes back (main
   // also retries on every attach and export).
@@ -58,7 +60,11 @@ export function CaseDetail({ id }: { id: string }) {
     if (online) void api.evidenceFilesUpload({}).catch(() => undefined);
   }, [online, api]);
   const [allowed, setAllowed] = useState<boolean | null>(null);
+  // Checked as the signed-in user: before the sync session is known the actor would be the local operator,
+  // refused a restricted case the user is on (and the view audited under the wrong name).
+  const identityKnown = useIdentityKnown();
   useEffect(() => {
+    if (!identityKnown) return;
     let cancelled = false;
     viewCase(ctx, id)
       .then((d) => !cancelled && setAllowed(d !== null))
@@ -66,9 +72,9 @@ export function CaseDetail({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-    // One audited view per opening of the screen, not per re-render.
+    // One audited view per opening of the screen (and per signed-in user), not per re-render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id]);
+  }, [id, identityKnown, ctx.actor]);
   const raw = useObservable(() => db.cases.findOne(id).$, [db, id]);
   const doc = useMemo(() => (raw ? CaseDoc.parse(stripMeta(raw.toMutableJSON() as Record<string, unknown>)) : null), [raw]);
   const [now, setNow] = useState(Date.now());
@@ -110,8 +116,7 @@ export function CaseDetail({ id }: { id: string }) {
   async function exportBundle(caseDoc: CaseDoc, tpl: CaseTemplate) {
     setExporting(true);
     try {
-      const client = session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null;
-      const r = await exportEvidenceBundle({ db, audit, actor, api }, caseDoc, tpl, client, employee?.name ?? null);
+      const r = await exportEvidenceBundle({ db, audit, actor, api }, caseDoc, tpl, delivery, employee?.name ?? null);
       notifications.show({ title: tr('证据包已导出', 'Evidence bundle exported'), message: <Text size="xs" style={{ wordBreak: 'break-all' }} data-testid="evidence-export-hash">{tr('清单哈希', 'Manifest hash')} {r.manifestHash}</Text>, color: 'green', autoClose: 15_000 });
     } catch (err) {
       notifications.show({ title: tr('导出失败', 'Export failed'), message: err instanceof Error ? err.message : String(err), color: 'red' });
@@ -288,12 +293,13 @@ export function CaseDetail({ id }: { id: string }) {
             </Timeline>
           </Section>
           <Section title={tr('法律依据', 'Law cited')} testId="case-law">
-            <CitedArticles ids={template.law} />
+            <CitedArticles ids={citedArticles(template)} />
           </Section>
         </SimpleGrid>
+        <CaseViewLog doc={doc} />
       </Stack>
 
-      <ReasonDialog dialog={dialog} onClose={() => setDialog(null)} send={send} template={template} />
+      {dialog?.kind === 'notice' ? <PaperNoticeDialog doc={doc} template={template} send={send} employee={employee} onClose={() => setDialog(null)} /> : <ReasonDialog dialog={dialog} onClose={() => setDialog(null)} send={send} template={template} />}
       <Modal opened={warning !== null} onClose={() => setWarning(null)} title={tr('不得扣押离职工资', 'Final wages may not be held')} data-testid="wage-hold-warning">
         <Alert color="red">{warning ? (zh ? warning.zh : warning.en) : tr('离职工资必须在解除或终止之日一次付清。', 'Final wages are due in full on the termination date.')}</Alert>
       </Modal>
@@ -532,12 +538,7 @@ function StepCard(props: {
           )}
         </Stack>
       )}
-      {st.law.length > 0 && (
-        <Text size="xs" c="dimmed" mt={6}>
-          {tr('依据：', 'Law: ')}
-          {st.law.map((id) => { const a = lawArticle(id); return a ? `《${a.lawShort}》${a.articleLabel}` : id; }).join('、')}
-        </Text>
-      )}
+      <StepLaw ids={st.law} />
     </Paper>
   );
 }
@@ -590,29 +591,22 @@ function DeductionPanel({ doc, open, onSave }: { doc: CaseDoc; open: boolean; on
   );
 }
 
-function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onClose: () => void; send: (e: CaseEventInput) => Promise<boolean>; template: CaseTemplate }) {
-  const { tr, label, zh } = useTr();
+/** Reasons, evidence and closing; paper / EMS delivery has its own structured dialog (PaperNoticeDialog). */
+function ReasonDialog({ dialog, onClose, send }: { dialog: Exclude<Dialog, { kind: 'notice' }>; onClose: () => void; send: (e: CaseEventInput) => Promise<boolean>; template: CaseTemplate }) {
+  const { tr, zh } = useTr();
   const { api } = useRenshi();
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [kind, setKind] = useState<string | null>(null);
-  const [channel, setChannel] = useState<string | null>('ems');
-  const [tracking, setTracking] = useState('');
-  const [signer, setSigner] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     setText('');
     setFile(null);
-    setTracking('');
-    setSigner('');
   }, [dialog]);
   if (!dialog) return null;
-  const noticeKinds = template.steps.flatMap((s) => s.notices.map((n) => ({ value: `${s.id}|${n.kind}|${n.recipient}`, label: label(n.label) })));
   const title = {
     override: tr('HR放行此步骤', 'Override this step'),
     skip: tr('跳过此步骤', 'Skip this step'),
     evidence: tr('添加证据', 'Add evidence'),
-    notice: tr('登记纸质/EMS送达', 'Record paper / EMS delivery'),
     close: tr('办结案件', 'Close the case'),
   }[dialog.kind];
 
@@ -638,13 +632,6 @@ function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onC
         }
         ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: dialog.stepId, kind: dialog.evidenceKind, description: text, document: file && stored ? { sha256: stored.sha256, ref: file.name.slice(0, 500) } : null, personId: dialog.personId ?? null } });
         if (ok && stored && !stored.uploaded) notifications.show({ color: 'yellow', message: tr('附件已保存在本终端，连上同步服务器后自动上传', 'The file is kept on this terminal and uploads when the sync server is reachable') });
-      } else if (dialog.kind === 'notice') {
-        const [stepId, noticeKind, recipient] = (kind ?? '').split('|');
-        const noticeId = newId();
-        const now = Date.now();
-        ok = await send({ type: 'record_notice', notice: { id: noticeId, stepId: stepId || null, kind: noticeKind || 'notice', recipient: (recipient ?? 'subject') as 'subject', deliveryRecordId: newId(), channel: channel ?? 'ems', sentAt: now } });
-        if (ok && signer.trim()) ok = await send({ type: 'notice_delivery', noticeId, deliveredAt: now });
-        if (ok) ok = await send({ type: 'add_evidence', evidence: { id: newId(), stepId: stepId || null, kind: 'delivery-receipt', description: `${channel} ${tracking.trim()}${signer.trim() ? ` · ${tr('签收人', 'signed by')} ${signer.trim()}` : ''}` } });
       }
       if (ok) {
         notifications.show({ message: tr('已保存', 'Saved'), color: 'green' });
@@ -654,35 +641,24 @@ function ReasonDialog({ dialog, onClose, send, template }: { dialog: Dialog; onC
       setBusy(false);
     }
   }
-  const needsText = dialog.kind !== 'notice';
   return (
     <Modal opened onClose={onClose} title={title} data-testid="case-dialog">
       <Stack>
         {dialog.kind === 'override' && <Alert color="red">{tr('放行会被标记并记入审计，请写明理由与依据。', 'An override is flagged in the audit trail: give the reason and what it rests on.')}</Alert>}
-        {dialog.kind === 'notice' && (
-          <>
-            <Select label={tr('通知类型', 'Notice')} data={noticeKinds.length ? noticeKinds : [{ value: '|notice|subject', label: tr('通知', 'Notice') }]} value={kind} onChange={setKind} data-testid="notice-kind" />
-            <Select label={tr('方式', 'Channel')} data={[{ value: 'ems', label: 'EMS' }, { value: 'paper', label: tr('当面送达', 'By hand') }, { value: 'registered-mail', label: tr('挂号信', 'Registered mail') }]} value={channel} onChange={setChannel} />
-            <TextInput label={tr('运单号', 'Tracking number')} value={tracking} onChange={(e) => setTracking(e.currentTarget.value)} data-testid="notice-tracking" />
-            <TextInput label={tr('签收人（签收后填写）', 'Signed by (once delivered)')} value={signer} onChange={(e) => setSigner(e.currentTarget.value)} data-testid="notice-signer" />
-          </>
-        )}
-        {needsText && (
-          <Textarea
-            label={dialog.kind === 'evidence' ? tr('说明', 'Description') : dialog.kind === 'close' ? tr('结果', 'Outcome') : tr('理由（必填）', 'Reason (required)')}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            autosize
-            minRows={3}
-            data-testid="dialog-text"
-          />
-        )}
+        <Textarea
+          label={dialog.kind === 'evidence' ? tr('说明', 'Description') : dialog.kind === 'close' ? tr('结果', 'Outcome') : tr('理由（必填）', 'Reason (required)')}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          autosize
+          minRows={3}
+          data-testid="dialog-text"
+        />
         {dialog.kind === 'evidence' && <FileInput label={tr('文件（最大 20 MB，保存原件及其 SHA-256）', 'File (up to 20 MB; the file and its SHA-256 are kept)')} value={file} onChange={setFile} clearable data-testid="evidence-file" />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {tr('取消', 'Cancel')}
           </Button>
-          <Button loading={busy} disabled={(needsText && !text.trim()) || (dialog.kind === 'notice' && !kind && noticeKinds.length > 0)} onClick={() => void submit()} data-testid="dialog-submit">
+          <Button loading={busy} disabled={!text.trim()} onClick={() => void submit()} data-testid="dialog-submit">
             {tr('确定', 'Confirm')}
           </Button>
         </Group>

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Checkbox, Group, Image, Modal, Paper, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseDoc } from '#shared/cases/case-doc';
 import type { CaseEventInput } from '#shared/cases/case-engine';
 import type { CaseTemplate } from '#shared/cases/case-template';
@@ -9,10 +9,10 @@ import type { Employee } from '#shared/schemas/employee';
 import { newId } from '#shared/ids';
 import { formatDateTime } from '../../components/format.ts';
 import { Section } from '../../components/section.tsx';
-import { useSync } from '../../sync/sync-provider.tsx';
 import { AddressKindBadge } from './agreed-address.tsx';
 import { useTr } from './case-ui.ts';
-import { deliveryClient } from './delivery-client.ts';
+import { useDeliveryClient, type DeliveryClient } from './delivery-client.ts';
+import { PaperDeliveryFacts, PaperForm } from './paper-delivery.tsx';
 
 const CHANNELS: ElectronicChannel[] = ['in_app', 'sms', 'email', 'wecom'];
 const POLL_MS = 5_000;
@@ -20,13 +20,14 @@ const POLL_MS = 5_000;
 /**
  * Electronic delivery (电子送达) of a notice for this case through the sync server: sent on several channels at
  * once, each with its own sent / delivered / opened / acknowledged times, and the employee's e-signature shown
- * as verified or altered (the server re-checks it on every listing). Delivery facts flow back into the case
- * as `record_notice` / `notice_delivery` events so the steps that need a delivered notice unblock.
+ * as verified or altered (the server re-checks it on every listing). Letters (EMS, registered mail, by hand)
+ * are listed with the dates of their tracking record (paper-delivery.tsx); notices that went only on paper are
+ * listed apart. Delivery facts flow back into the case as `record_notice` / `notice_delivery` events so the
+ * steps that need a delivered notice unblock.
  */
 export function ElectronicDelivery({ doc, template, send, employee }: { doc: CaseDoc; template: CaseTemplate; send: (e: CaseEventInput) => Promise<boolean>; employee: Employee | null }) {
   const { tr, label } = useTr();
-  const { session } = useSync();
-  const client = useMemo(() => (session?.serverUrl && session.token ? deliveryClient({ serverUrl: session.serverUrl, token: session.token }) : null), [session?.serverUrl, session?.token]);
+  const client = useDeliveryClient();
   const [notices, setNotices] = useState<NoticeView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
@@ -72,7 +73,7 @@ export function ElectronicDelivery({ doc, template, send, employee }: { doc: Cas
   }
   return (
     <Section
-      title={tr('电子送达与签收', 'Electronic delivery and signature')}
+      title={tr('送达与签收（电子 / 纸质）', 'Delivery and signature (electronic / paper)')}
       testId="e-delivery"
       extra={
         doc.status === 'open' && (
@@ -83,75 +84,13 @@ export function ElectronicDelivery({ doc, template, send, employee }: { doc: Cas
       }
     >
       {error && <Alert color="red" mb="xs">{error}</Alert>}
-      {notices && notices.length === 0 && <Text size="sm" c="dimmed">{tr('尚未电子送达任何通知', 'No notice sent electronically yet')}</Text>}
+      {notices && notices.length === 0 && <Text size="sm" c="dimmed">{tr('尚未送达任何通知', 'No notice delivered yet')}</Text>}
       <Stack gap="sm">
-        {(notices ?? []).map((n) => (
-          <Paper key={n.id} withBorder p="sm" data-testid="e-notice">
-            <Group justify="space-between">
-              <Text fw={600} size="sm">
-                {n.title}
-              </Text>
-              {n.signature ? (
-                <Badge color={n.signature.status === 'verified' ? 'green' : 'red'} data-testid="signature-status" style={{ textTransform: 'none' }}>
-                  {n.signature.status === 'verified' ? tr('签名已验证 verified', 'verified') : tr('签名或文件被改动 altered', 'altered')}
-                </Badge>
-              ) : (
-                <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>{tr('待签收', 'not signed yet')}</Badge>
-              )}
-            </Group>
-            <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-              SHA-256 {n.documentHash} · {n.createdBy} · {formatDateTime(n.createdAt)}
-            </Text>
-            <Table mt="xs" withRowBorders={false} fz="xs" data-testid="e-deliveries">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{tr('渠道', 'Channel')}</Table.Th>
-                  <Table.Th>{tr('发送', 'Sent')}</Table.Th>
-                  <Table.Th>{tr('送达', 'Delivered')}</Table.Th>
-                  <Table.Th>{tr('打开', 'Opened')}</Table.Th>
-                  <Table.Th>{tr('签收', 'Acknowledged')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {n.deliveries.map((d) => (
-                  <Table.Tr key={d.id} data-testid={`e-delivery-${d.channel}`}>
-                    <Table.Td>
-                      {d.channel}
-                      {d.trackingNumber ? ` ${d.trackingNumber}` : ''}
-                      {d.recipient && d.recipient !== d.trackingNumber && !d.recipient.startsWith('employee:') ? <Text span size="xs" c="dimmed"> → {d.recipient}</Text> : null}{' '}
-                      <AddressKindBadge kind={d.addressKind} />
-                      {d.signedBy ? ` · ${tr('签收人', 'signed by')} ${d.signedBy}` : ''}
-                      {d.failed ? <Text span c="red" size="xs" title={d.failed}> {d.failed.includes('not configured') ? tr('未配置', 'not configured') : d.failed.includes('no address') ? tr('无地址', 'no address') : tr('失败', 'failed')}</Text> : null}
-                    </Table.Td>
-                    <Table.Td>{ts(d.sentAt)}</Table.Td>
-                    <Table.Td>{ts(d.deliveredAt)}</Table.Td>
-                    <Table.Td>{ts(d.openedAt)}</Table.Td>
-                    <Table.Td data-testid="ack-at">{ts(d.acknowledgedAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            {doc.status === 'open' && <PaperForm agreedPostal={agreedAddressesOf(employee)?.postal ?? null} onSave={async (x) => { await client.paper(n.id, x); await load(); }} />}
-            {n.signature && (
-              <Group mt="xs" align="flex-start" data-testid="signature">
-                {n.signature.image && <Image src={n.signature.image} w={180} h={66} fit="contain" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6 }} alt="signature" />}
-                <Stack gap={0}>
-                  <Text size="xs">
-                    {tr('签署人', 'Signer')}: {n.signature.signerName}（{tr('输入姓名', 'typed')} {n.signature.typedName}）
-                  </Text>
-                  <Text size="xs">{formatDateTime(n.signature.signedAt)} · IP {n.signature.ip}</Text>
-                  <Text size="xs" c="dimmed" maw={420} truncate>
-                    {n.signature.device}
-                  </Text>
-                  {n.signature.changes.map((c) => (
-                    <Text key={c} size="xs" c="red">
-                      {c}
-                    </Text>
-                  ))}
-                </Stack>
-              </Group>
-            )}
-          </Paper>
+        {(notices ?? []).filter((n) => !paperOnly(n)).map((n) => (
+          <NoticeCard key={n.id} n={n} testId="e-notice" client={client} open={doc.status === 'open'} agreedPostal={agreedAddressesOf(employee)?.postal ?? null} reload={load} />
+        ))}
+        {(notices ?? []).filter(paperOnly).map((n) => (
+          <NoticeCard key={n.id} n={n} testId="paper-notice" client={client} open={doc.status === 'open'} agreedPostal={agreedAddressesOf(employee)?.postal ?? null} reload={load} />
         ))}
       </Stack>
       <Compose
@@ -170,42 +109,93 @@ export function ElectronicDelivery({ doc, template, send, employee }: { doc: Cas
   );
 }
 
-/** The same notice also sent on paper / by EMS: tracking number and, once delivered, who signed for it. */
-function PaperForm({ onSave, agreedPostal }: { agreedPostal: string | null; onSave: (x: { channel: 'ems' | 'paper' | 'registered-mail'; trackingNumber: string; signedBy: string; address: string }) => Promise<void> }) {
+/** Notices that went only on paper: recorded from the case's 登记纸质/EMS送达, with no electronic delivery. */
+const paperOnly = (n: NoticeView) => n.deliveries.every((d) => isPaper(d.channel));
+const isPaper = (channel: string) => channel === 'ems' || channel === 'paper' || channel === 'registered-mail';
+
+function NoticeCard({ n, testId, client, open, agreedPostal, reload }: { n: NoticeView; testId: 'e-notice' | 'paper-notice'; client: DeliveryClient; open: boolean; agreedPostal: string | null; reload: () => Promise<void> }) {
   const { tr } = useTr();
-  const [channel, setChannel] = useState<string | null>('ems');
-  const [tracking, setTracking] = useState('');
-  const [signer, setSigner] = useState('');
-  // Mail goes to the agreed postal address unless HR types another (the record then says "other address").
-  const [address, setAddress] = useState(agreedPostal ?? '');
-  const [busy, setBusy] = useState(false);
-  const byMail = channel !== 'paper';
+  // A paper-only notice shows the form for another letter on request (most have one letter).
+  const [another, setAnother] = useState(testId === 'e-notice');
+  const rowTest = testId === 'e-notice' ? 'e-delivery' : 'paper-delivery';
   return (
-    <Group gap="xs" mt="xs" align="flex-end">
-      <Select size="xs" w={110} data={[{ value: 'ems', label: 'EMS' }, { value: 'registered-mail', label: tr('挂号信', 'Registered') }, { value: 'paper', label: tr('当面送达', 'By hand') }]} value={channel} onChange={setChannel} allowDeselect={false} />
-      {byMail && <TextInput size="xs" w={260} placeholder={tr('邮寄地址', 'Postal address')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} data-testid="paper-address" />}
-      <TextInput size="xs" placeholder={tr('运单号', 'Tracking number')} value={tracking} onChange={(e) => setTracking(e.currentTarget.value)} data-testid="paper-tracking" />
-      <TextInput size="xs" placeholder={tr('签收人', 'Signed by')} value={signer} onChange={(e) => setSigner(e.currentTarget.value)} data-testid="paper-signer" />
-      <Button
-        size="xs"
-        variant="light"
-        loading={busy}
-        disabled={!tracking.trim() && !signer.trim()}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            await onSave({ channel: (channel ?? 'ems') as 'ems', trackingNumber: tracking.trim(), signedBy: signer.trim(), address: byMail ? address.trim() : '' });
-            setTracking('');
-            setSigner('');
-          } finally {
-            setBusy(false);
-          }
-        }}
-        data-testid="paper-save"
-      >
-        {tr('登记纸质送达', 'Record paper delivery')}
-      </Button>
-    </Group>
+    <Paper withBorder p="sm" data-testid={testId}>
+      <Group justify="space-between">
+        <Text fw={600} size="sm">
+          {n.title}
+          {testId === 'paper-notice' && (
+            <Badge ml={6} size="xs" variant="outline" color="gray" style={{ textTransform: 'none' }}>
+              {tr('纸质送达', 'paper')}
+            </Badge>
+          )}
+        </Text>
+        {n.signature ? (
+          <Badge color={n.signature.status === 'verified' ? 'green' : 'red'} data-testid="signature-status" style={{ textTransform: 'none' }}>
+            {n.signature.status === 'verified' ? tr('签名已验证 verified', 'verified') : tr('签名或文件被改动 altered', 'altered')}
+          </Badge>
+        ) : testId === 'e-notice' ? (
+          <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>{tr('待签收', 'not signed yet')}</Badge>
+        ) : null}
+      </Group>
+      <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+        SHA-256 {n.documentHash} · {n.createdBy} · {formatDateTime(n.createdAt)}
+      </Text>
+      <Table mt="xs" withRowBorders={false} fz="xs" data-testid={`${rowTest}s`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{tr('渠道', 'Channel')}</Table.Th>
+            <Table.Th>{tr('发送/寄出', 'Sent')}</Table.Th>
+            <Table.Th>{tr('送达', 'Delivered')}</Table.Th>
+            <Table.Th>{tr('打开', 'Opened')}</Table.Th>
+            <Table.Th>{tr('确认', 'Acknowledged')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {n.deliveries.map((d) => (
+            <Table.Tr key={d.id} data-testid={`${rowTest}-${d.channel}`}>
+              <Table.Td>
+                {d.channel}
+                {d.trackingNumber ? ` ${d.trackingNumber}` : ''}
+                {d.recipient && d.recipient !== d.trackingNumber && !d.recipient.startsWith('employee:') ? <Text span size="xs" c="dimmed"> → {d.recipient}</Text> : null}{' '}
+                <AddressKindBadge kind={d.addressKind} />
+                {d.signedBy ? ` · ${tr('签收人', 'signed by')} ${d.signedBy}` : ''}
+                {d.failed ? <Text span c="red" size="xs" title={d.failed}> {d.failed.includes('not configured') ? tr('未配置', 'not configured') : d.failed.includes('no address') ? tr('无地址', 'no address') : tr('失败', 'failed')}</Text> : null}
+                <PaperDeliveryFacts d={d} onOutcome={open ? async (body) => { await client.outcome(n.id, d.id, body); await reload(); } : null} />
+              </Table.Td>
+              <Table.Td>{ts(d.sentAt)}</Table.Td>
+              <Table.Td>{ts(d.deliveredAt)}</Table.Td>
+              <Table.Td>{ts(d.openedAt)}</Table.Td>
+              <Table.Td data-testid="ack-at">{ts(d.acknowledgedAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {open && another && <PaperForm agreedPostal={agreedPostal} onSave={async (body) => { await client.paper(n.id, body); await reload(); }} />}
+      {open && !another && (
+        <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setAnother(true)} data-testid="paper-another">
+          {tr('再登记一封', 'Record another letter')}
+        </Button>
+      )}
+      {n.signature && (
+        <Group mt="xs" align="flex-start" data-testid="signature">
+          {n.signature.image && <Image src={n.signature.image} w={180} h={66} fit="contain" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6 }} alt="signature" />}
+          <Stack gap={0}>
+            <Text size="xs">
+              {tr('签署人', 'Signer')}: {n.signature.signerName}（{tr('输入姓名', 'typed')} {n.signature.typedName}）
+            </Text>
+            <Text size="xs">{formatDateTime(n.signature.signedAt)} · IP {n.signature.ip}</Text>
+            <Text size="xs" c="dimmed" maw={420} truncate>
+              {n.signature.device}
+            </Text>
+            {n.signature.changes.map((c) => (
+              <Text key={c} size="xs" c="red">
+                {c}
+              </Text>
+            ))}
+          </Stack>
+        </Group>
+      )}
+    </Paper>
   );
 }
 
