@@ -85,18 +85,24 @@ export function computeRows(src: AttendanceSources, from: string, to: string): A
 /**
  * How a row reads on screen. A day still under way is not judged yet: nobody is absent before their shift
  * has ended, and someone clocked in without a clock-out is on duty while the day's punch window is open
- * (they may be working overtime).
+ * (they may be working overtime). Between the start (+ grace) and the end of the shift, someone without a
+ * punch has not arrived: that is what the missed-punch alert is chasing, and the screen says so rather than
+ * "not in yet". While a lost-contact case is open the day reads 待联系 at once.
  */
 export type RowLabel =
   | AttendanceDay['status']
   | 'no_shift'
-  | 'not_yet' // no punch yet, shift not over
+  | 'not_yet' // no punch yet, the shift has not started (or is inside its grace)
+  | 'not_arrived' // no punch, past the start and grace, shift not over
   | 'on_duty'; // clocked in, punch window still open
 
 export function rowLabel(row: AttendanceRow, now: number): RowLabel {
   const d = row.day;
   if (!d) return 'no_shift';
-  if ((d.status === 'absent' || d.status === 'absent_contact_pending') && now < d.shiftEnd) return 'not_yet';
+  if (d.status === 'absent' && now < d.shiftEnd) {
+    const graceMs = (row.shift?.graceMinutes ?? 0) * 60_000;
+    return d.expectedStart !== null && now > d.expectedStart + graceMs ? 'not_arrived' : 'not_yet';
+  }
   if (d.status === 'missing_punch' && d.missing === 'out' && !d.complete) return 'on_duty';
   return d.status;
 }

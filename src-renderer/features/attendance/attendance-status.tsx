@@ -22,11 +22,12 @@ export const LABEL_COLOR: Record<RowLabel, string> = {
   holiday: 'gray',
   no_shift: 'gray',
   not_yet: 'gray',
+  not_arrived: 'orange',
   on_duty: 'teal',
 };
 
 /** The order filters and counts are listed in: problems first. */
-export const LABEL_ORDER: RowLabel[] = ['absent', 'absent_contact_pending', 'missing_punch', 'late', 'early_leave', 'present', 'on_duty', 'not_yet', 'on_leave', 'excused', 'rest', 'holiday', 'no_shift'];
+export const LABEL_ORDER: RowLabel[] = ['absent', 'absent_contact_pending', 'not_arrived', 'missing_punch', 'late', 'early_leave', 'present', 'on_duty', 'not_yet', 'on_leave', 'excused', 'rest', 'holiday', 'no_shift'];
 
 export function labelKey(label: RowLabel): MessageKey {
   return `att.status.${label}` as MessageKey;
@@ -40,6 +41,7 @@ export function AttendanceBadge({ row, now }: { row: AttendanceRow; now: number 
   if (label === 'holiday' && row.day?.holidayName) hint = row.day.holidayName;
   if (label === 'absent') hint = t('att.absentHint');
   if (label === 'not_yet' || label === 'on_duty') hint = t('att.inProgressHint');
+  if (label === 'not_arrived') hint = t('att.notArrivedHint');
   return (
     <Tooltip label={hint} disabled={!hint} multiline w={260}>
       <Badge variant={label === 'absent' ? 'filled' : 'light'} color={LABEL_COLOR[label]} radius="sm" style={{ textTransform: 'none' }} data-testid="att-status" data-status={label}>

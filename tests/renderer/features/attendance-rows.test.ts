@@ -73,9 +73,15 @@ describe('rowLabel', () => {
     const during = instantOf(`${D} 10:00`);
     const rows = computeRows(sources({ now: during, punches: [punch('1', `${D} 07:58`)] }), D, D);
     const label = (id: string, now: number) => rowLabel(rows.find((r) => r.employee.id === id)!, now);
-    expect(label('c', during)).toBe('not_yet');
+    expect(label('c', instantOf(`${D} 07:30`))).toBe('not_yet');
+    expect(label('c', instantOf(`${D} 08:05`))).toBe('not_yet'); // inside the grace
+    expect(label('c', instantOf(`${D} 08:06`))).toBe('not_arrived');
+    expect(label('c', during)).toBe('not_arrived');
     expect(label('a', during)).toBe('on_duty');
     expect(label('c', instantOf(`${D} 17:30`))).toBe('absent');
+    // With a lost-contact case open, the day reads 待联系 at once.
+    const pending = computeRows(sources({ now: during, contactPendingDates: new Map([['c', new Set([D])]]) }), D, D);
+    expect(rowLabel(pending.find((r) => r.employee.id === 'c')!, during)).toBe('absent_contact_pending');
   });
 });
 
