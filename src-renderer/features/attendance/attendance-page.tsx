@@ -1,8 +1,7 @@
 import { ActionIcon, Badge, Box, Button, Group, Menu, Paper, SegmentedControl, Select, Table, Tabs, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCalendarStats, IconChevronLeft, IconChevronRight, IconDots, IconFileCheck, IconListDetails, IconSearch } from '@tabler/icons-react';
+import { IconCalendarStats, IconChartBar, IconChevronLeft, IconChevronRight, IconDots, IconFileCheck, IconListDetails, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
-import type { Employee } from '#shared/schemas/employee';
 import type { RequestDoc } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import { monthRange, type AttendanceTotals } from '#shared/attendance/attendance-summary';
@@ -15,21 +14,17 @@ import { errorText } from '../devices/test-result.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg, type OrgData } from '../org/use-org.ts';
 import { useContactPendingDates } from './use-contact-pending.ts';
+import { inScope, type Scope } from './attendance-scope.ts';
 import { computeRows, monthSummaries, rowLabel, type AttendanceRow, type AttendanceSources } from './attendance-rows.ts';
 import { decideRequest } from './attendance-requests.ts';
 import { decisionBlockedKey, useRequestActor } from './request-decider.ts';
 import { AttendanceBadge, LABEL_COLOR, LABEL_ORDER, labelKey } from './attendance-status.tsx';
 import { CorrectionDialog, LeaveDialog } from './request-dialogs.tsx';
+import { TrendView } from './trend-view.tsx';
 import { useAttendanceSetup, usePunchesForDays, useRequests } from './use-attendance-data.ts';
 
 const PAGE_ROWS = 300;
 const hhmm = (ms: number | null) => (ms === null ? '—' : localDateTimeOf(ms).slice(11, 16));
-
-type Scope = { siteId: string | null; departmentId: string | null };
-
-function inScope(e: Employee, scope: Scope): boolean {
-  return (!scope.siteId || e.siteId === scope.siteId) && (!scope.departmentId || e.departmentId === scope.departmentId);
-}
 
 export function AttendancePage() {
   const t = useT();
@@ -52,6 +47,9 @@ export function AttendancePage() {
           <Tabs.Tab value="month" leftSection={<IconCalendarStats size={16} />} data-testid="tab-month">
             {t('att.tabMonth')}
           </Tabs.Tab>
+          <Tabs.Tab value="trend" leftSection={<IconChartBar size={16} />} data-testid="tab-trend">
+            {t('trend.tab')}
+          </Tabs.Tab>
           <Tabs.Tab
             value="requests"
             leftSection={<IconFileCheck size={16} />}
@@ -66,6 +64,9 @@ export function AttendancePage() {
         </Tabs.Panel>
         <Tabs.Panel value="month">
           <MonthView scope={scope} org={org} requests={requests ?? []} month={month} setMonth={setMonth} />
+        </Tabs.Panel>
+        <Tabs.Panel value="trend">
+          <TrendView scope={scope} org={org} requests={requests ?? []} month={month} setMonth={setMonth} />
         </Tabs.Panel>
         <Tabs.Panel value="requests">
           <RequestsView requests={requests ?? []} />
