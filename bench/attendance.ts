@@ -10,6 +10,9 @@ import type { Employee } from '#shared/schemas/employee';
 import type { LeaveRequest } from '#shared/schemas/leave';
 import type { Punch } from '#shared/schemas/punch';
 import { addDays, instantOf } from '#shared/time';
+import { monthSummaries, type AttendanceSources } from '../src-renderer/features/attendance/attendance-rows.ts';
+import { computeMonthTrend } from '../src-renderer/features/attendance/trend-compute.ts';
+import { trendMonths } from '#shared/attendance/attendance-trend';
 
 /**
  * Attendance at factory scale: a month for 5,000 employees on three shifts (one crossing midnight) and a
@@ -46,7 +49,7 @@ const rotations = [Rotation.parse({ id: 'rot', kind: 'rotation', name: '做二�
 const scheduleOf = scheduleLookup(shifts, rotations);
 const assignments = [...shifts.map((s) => s.id), 'rot'];
 
-function generate(from: string, to: string) {
+function generate(from: string, to: string, count = EMPLOYEES) {
   const rnd = random(20260302);
   const calendar = loadCalendar();
   const employees: Employee[] = [];
@@ -55,7 +58,7 @@ function generate(from: string, to: string) {
   const punchAt = (at: number, pin: string, employeeId: string | null, device: string): Punch => ({
     id: `${device}|${pin}|${at}`, deviceSerial: device, pin, at, deviceLocalTime: '', verifyMode: 1, punchState: 0, source: 'device-pull', employeeId, siteId: 's1', receivedAt: at, updatedAt: at,
   });
-  for (let i = 0; i < EMPLOYEES; i++) {
+  for (let i = 0; i < count; i++) {
     const schedule = scheduleOf(assignments[i % assignments.length]!)!;
     const id = `e${i}`;
     const pin = String(10_000 + i);
@@ -135,6 +138,60 @@ export async function benchAttendance(): Promise<void> {
   const anomalies = findAnomalies({ employees: data.employees, shifts, rotations, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
   const anomalyMs = performance.now() - t1;
   console.log(`anomaly rule: ${EMPLOYEES} employees, ${dayPunches.length} punches of the 24 h up to ${day} 09:30 → ${anomalies.length} anomalies in ${anomalyMs.toFixed(0)} ms`);
+
+  await benchTrend();
+}
+
+const TREND_EMPLOYEES = 10_000;
+const SLICE_TARGET_MS = 100;
+
+/**
+ * The attendance page's trend tab for a plant of 10,000: six months, the one looked at with its daily part,
+ * computed as the page does (trend-compute.ts, one month's punches at a time, in slices with a pause).
+ * Baseline in the same run: each month's summary in one piece (monthSummaries, as the monthly tab does).
+ * What matters for a page that must not freeze is how long it is held between two pauses. Reading each
+ * month's punches from IndexedDB is not part of this figure.
+ */
+async function benchTrend(): Promise<void> {
+  const months = trendMonths(MONTH);
+  let baselineMs = 0;
+  let longestBaselineMs = 0;
+  let trendMs = 0;
+  const sliceMs: number[] = [];
+  let punchCount = 0;
+  let rate = '';
+  for (const month of months) {
+    const { from, to } = monthRange(month);
+    const data = generate(addDays(from, -1), addDays(to, 1), TREND_EMPLOYEES);
+    punchCount += data.punches.length;
+    const src: AttendanceSources = { employees: data.employees, shifts, rotations, punches: data.punches, requests: data.leaves, calendar: data.calendar, now: instantOf(`${addDays(to, 2)} 12:00`) };
+
+    const b0 = performance.now();
+    monthSummaries(src, month);
+    const oneMonthMs = performance.now() - b0;
+    baselineMs += oneMonthMs;
+    longestBaselineMs = Math.max(longestBaselineMs, oneMonthMs);
+
+    let sliceStart = performance.now();
+    const t0 = sliceStart;
+    const pause = async () => {
+      sliceMs.push(performance.now() - sliceStart);
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    };
+    const trend = await computeMonthTrend(src, month, { daily: month === MONTH, pause });
+    sliceMs.push(performance.now() - sliceStart);
+    trendMs += performance.now() - t0;
+    rate = `${month} ${((trend!.point.rate ?? 0) * 100).toFixed(1)} %`;
+  }
+  sliceMs.sort((a, b) => a - b);
+  const longest = sliceMs.at(-1)!;
+  const at = (q: number) => sliceMs[Math.min(sliceMs.length - 1, Math.floor(sliceMs.length * q))]!;
+  // The 95th percentile is the target: on a shared machine the single longest slice is mostly someone else's load.
+  console.log(
+    `attendance trend: ${TREND_EMPLOYEES} employees × ${months.length} months (${punchCount} punches) in ${trendMs.toFixed(0)} ms, ${sliceMs.length} slices: median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms (target < ${SLICE_TARGET_MS} ms) ${at(0.95) < SLICE_TARGET_MS ? 'OK' : 'OVER TARGET'}, longest ${longest.toFixed(0)} ms; rate ${rate}`,
+  );
+  console.log(`  baseline (each month's summary in one piece): ${baselineMs.toFixed(0)} ms, longest ${longestBaselineMs.toFixed(0)} ms`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchAttendance();
