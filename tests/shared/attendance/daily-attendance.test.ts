@@ -77,6 +77,30 @@ describe('daily attendance', () => {
     expect(day.id).toBe(`e1|${c.date}`);
   });
 
+  it('computes the same days whatever time zone the computer is set to (Asia/Shanghai has no daylight saving)', () => {
+    // New York moves its clocks on Sunday 8 March 2026, Berlin on 29 March: a night shift across either
+    // weekend, computed on a terminal set to those zones, must still be Shanghai's.
+    const punches = [punch('2026-03-06 19:55'), punch('2026-03-07 08:01'), punch('2026-03-09 20:02'), punch('2026-03-10 08:01'), punch('2026-03-27 20:20'), punch('2026-03-28 08:00')];
+    const compute = () => [...computeAttendanceRange(inputs({ schedule: fixedSchedule(nightShift), punches }), '2026-03-05', '2026-03-11'), ...computeAttendanceRange(inputs({ schedule: fixedSchedule(nightShift), punches }), '2026-03-26', '2026-03-30')];
+    const original = process.env.TZ;
+    try {
+      const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Pacific/Chatham', 'UTC'];
+      const results = zones.map((tz) => {
+        process.env.TZ = tz;
+        return { hour: new Date(at('2026-03-09 12:00')).getHours(), days: compute() };
+      });
+      // The zone really changed under the computation (or this test would prove nothing)…
+      expect(new Set(results.map((r) => r.hour)).size).toBe(zones.length);
+      // …and the days did not.
+      for (const r of results) expect(r.days).toEqual(results[0]!.days);
+      expect(results[0]!.days.filter((d) => d.status === 'present').map((d) => d.date)).toEqual(['2026-03-06', '2026-03-09']);
+      expect(results[0]!.days.find((d) => d.date === '2026-03-27')).toMatchObject({ status: 'late', lateMinutes: 20 });
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+  });
+
   it('punches arriving late through sync: recomputing gives the corrected result', () => {
     const morning = punch('2026-03-04 09:12');
     const evening = punch('2026-03-04 18:00', 'DEV-B');
