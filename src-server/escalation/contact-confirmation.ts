@@ -10,21 +10,22 @@ import { parseInput } from '../http/errors.ts';
 import { escapeHtml } from '../notifications/email.ts';
 import type { Notifier, StoredMessage } from '../notifications/notifier.ts';
 import { parseReplyToken, signReplyToken, verifyReplyToken } from '../notifications/reply-token.ts';
+import { nextReminderAt, type ReminderConfig } from './contact-schedule.ts';
 import { employeeAddress, employeeChannels } from './messages.ts';
 import { syncedRecords } from './synced-records.ts';
 
 /**
- * Quarterly re-confirmation of emergency contacts (story 1): HR asks employees to confirm that their
+ * Quarterly re-confirmation of emergency contacts (story 1): employees are asked to confirm that their
  * emergency contacts are still right; each employee gets a message on their configured channels with a
  * link to a small page listing their contacts and one button. The server stores the confirmation; HR's
  * terminal writes it into the employee record (an ordinary, audited, synced edit), so the server never
- * edits synced documents behind the replicas' backs. Asking again is the reminder; each request has its own
- * link.
+ * edits synced documents behind the replicas' backs. HR asking again starts a new request (and reminder
+ * series); each request has its own links.
  *
  * Links are signed like the reply links but with a key derived for this purpose, so a confirmation link
- * is never accepted as an attendance reply, nor the other way round. Until a request is confirmed the
- * server reminds the employee on its own (`contact-reminders.ts`); each reminder carries a fresh link to
- * the same request.
+ * is never accepted as an attendance reply, nor the other way round. Besides HR's requests, the server
+ * starts a request on its own when an employee's confirmation is older than the period, and reminds the
+ * employee until they confirm (`contact-reminders.ts`); each reminder carries a fresh link to the same request.
  */
 
 const STATEMENTS = [
@@ -41,6 +42,15 @@ const STATEMENTS = [
   `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS reminders_sent integer NOT NULL DEFAULT 0`,
   `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS last_reminder_at bigint`,
   `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS reminder_claimed_until bigint`,
+  // Automatic rounds (contact-reminders.ts): started by the server's pass rather than by HR; `announced_at` is
+  // when their first message was final on every channel (HR's requests are sent while HR waits).
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS automatic boolean NOT NULL DEFAULT false`,
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS announced_at bigint`,
+  // No more reminders although nobody used a link: the record shows the contacts confirmed since the request
+  // (HR checked in person, or wrote a confirmation), or the employee left.
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS closed_at bigint`,
+  // When HR was alerted that the frequent reminders ran out unanswered (once per request).
+  `ALTER TABLE contact_confirmation_requests ADD COLUMN IF NOT EXISTS hr_alerted_at bigint`,
 ];
 
 /** Links are signed with a key of their own, derived from the server's reply secret. */
@@ -97,6 +107,8 @@ export type ContactConfirmationOptions = {
   publicUrl: () => string;
   linkTtlMs: number;
   clock: () => number;
+  /** The period and the reminder backoff, reported to HR's screen with each employee's state. */
+  config: ReminderConfig;
 };
 
 export async function contactConfirmationRoutes(app: FastifyInstance, opts: ContactConfirmationOptions): Promise<void> {
@@ -159,24 +171,53 @@ export async function contactConfirmationRoutes(app: FastifyInstance, opts: Cont
     requireRole(request, 'admin', 'hr');
     // The latest request per employee with its reminders, and the latest confirmation (which may answer an
     // earlier request).
-    const rows = await db.query<{ employee_id: string; requested_at: string; requested_by: string; confirmed_at: string | null; reminders_sent: number; last_reminder_at: string | null }>(
+    type Row = {
+      employee_id: string; requested_at: string; requested_by: string; confirmed_at: string | null; reminders_sent: number; last_reminder_at: string | null;
+      automatic: boolean; announced_at: string | null; closed_at: string | null; hr_alerted_at: string | null;
+    };
+    const rows = await db.query<Row>(
       `SELECT r.employee_id, max(r.requested_at) AS requested_at,
-              (array_agg(r.requested_by ORDER BY r.requested_at DESC))[1] AS requested_by,
+              (array_agg(r.requested_by ORDER BY r.requested_at DESC, r.id DESC))[1] AS requested_by,
               max(r.confirmed_at) AS confirmed_at,
-              (array_agg(r.reminders_sent ORDER BY r.requested_at DESC))[1] AS reminders_sent,
-              (array_agg(r.last_reminder_at ORDER BY r.requested_at DESC))[1] AS last_reminder_at
+              (array_agg(r.reminders_sent ORDER BY r.requested_at DESC, r.id DESC))[1] AS reminders_sent,
+              (array_agg(r.last_reminder_at ORDER BY r.requested_at DESC, r.id DESC))[1] AS last_reminder_at,
+              (array_agg(r.automatic ORDER BY r.requested_at DESC, r.id DESC))[1] AS automatic,
+              (array_agg(r.announced_at ORDER BY r.requested_at DESC, r.id DESC))[1] AS announced_at,
+              (array_agg(r.closed_at ORDER BY r.requested_at DESC, r.id DESC))[1] AS closed_at,
+              (array_agg(r.hr_alerted_at ORDER BY r.requested_at DESC, r.id DESC))[1] AS hr_alerted_at
          FROM contact_confirmation_requests r GROUP BY r.employee_id ORDER BY r.employee_id`,
     );
+    const num = (v: string | null) => (v === null ? null : Number(v));
+    const { config } = opts;
     return {
-      employees: rows.map((r) => ({
-        employeeId: r.employee_id,
-        requestedAt: Number(r.requested_at),
-        requestedBy: r.requested_by,
-        confirmedAt: r.confirmed_at === null ? null : Number(r.confirmed_at),
-        confirmedOn: r.confirmed_at === null ? null : localDateOf(Number(r.confirmed_at)),
-        remindersSent: Number(r.reminders_sent),
-        lastReminderAt: r.last_reminder_at === null ? null : Number(r.last_reminder_at),
-      })),
+      periodDays: config.periodDays,
+      everyDays: config.everyDays,
+      maxReminders: config.maxReminders,
+      laterEveryDays: config.laterEveryDays,
+      employees: rows.map((r) => {
+        const requestedAt = Number(r.requested_at);
+        const confirmedAt = num(r.confirmed_at);
+        const announcedAt = num(r.announced_at);
+        const remindersSent = Number(r.reminders_sent);
+        const lastReminderAt = num(r.last_reminder_at);
+        // Still waiting for the employee: nobody confirmed since this request and the record did not settle it.
+        const open = (confirmedAt === null || confirmedAt < requestedAt) && r.closed_at === null;
+        const sent = !r.automatic || announcedAt !== null;
+        return {
+          employeeId: r.employee_id,
+          requestedAt,
+          requestedBy: r.requested_by,
+          automatic: r.automatic,
+          confirmedAt,
+          confirmedOn: confirmedAt === null ? null : localDateOf(confirmedAt),
+          remindersSent,
+          lastReminderAt,
+          nextReminderAt: open && sent ? nextReminderAt({ requestedAt, announcedAt, lastReminderAt, remindersSent }, config) : null,
+          overdue: open && remindersSent >= config.maxReminders,
+          hrAlertedAt: num(r.hr_alerted_at),
+          closedAt: num(r.closed_at),
+        };
+      }),
     };
   });
 

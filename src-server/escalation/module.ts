@@ -10,6 +10,7 @@ import { replySecret } from '../notifications/reply-token.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { contactConfirmationRoutes } from './contact-confirmation.ts';
 import { contactConfirmationReminders } from './contact-reminders.ts';
+import { ReminderConfig, reminderConfigFromEnv } from './contact-schedule.ts';
 import { migrateEscalation } from './migrations.ts';
 import { escalationRoutes } from './routes.ts';
 import { escalationRunner } from './runner.ts';
@@ -26,6 +27,8 @@ export type EscalationModuleOptions = {
   intervalMs?: number;
   /** When given, chains pushed by terminals (escalations collection) are merged into the runner's state. */
   sync?: SyncService;
+  /** Emergency-contact re-confirmation period and reminders; what is not given comes from the environment. */
+  contactConfirmation?: Partial<ReminderConfig>;
 };
 
 /**
@@ -76,11 +79,13 @@ export async function registerEscalation(app: FastifyInstance, opts: EscalationM
       void runner.processMany(ids).catch((err) => app.log.error({ err }, 'escalation after push failed'));
     },
   });
-  await contactConfirmationRoutes(app, { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock });
+  const contactConfig = ReminderConfig.parse({ ...reminderConfigFromEnv(process.env), ...opts.contactConfirmation });
+  const contactOptions = { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock, config: contactConfig };
+  await contactConfirmationRoutes(app, contactOptions);
 
   const envInterval = Number(process.env.RENSHI_ESCALATION_INTERVAL_MS);
   const intervalMs = opts.intervalMs ?? (Number.isFinite(envInterval) && process.env.RENSHI_ESCALATION_INTERVAL_MS ? envInterval : 60_000);
-  contactConfirmationReminders(app, { db, notifier, secret, publicUrl: opts.publicUrl ?? (() => config.publicUrl), linkTtlMs: config.replyTtlHours * 3_600_000, clock, intervalMs, log: (message, err) => app.log.error({ err }, message) });
+  contactConfirmationReminders(app, { ...contactOptions, intervalMs, log: (message, err) => app.log.error({ err }, message) });
   app.addHook('onReady', async () => {
     if (intervalMs > 0) runner.start(intervalMs);
   });

@@ -51,6 +51,11 @@ export function syncedRecords(q: Queryable) {
       return parseAll(Employee, await docs('employees', 'AND id = $2', [id]))[0] ?? null;
     },
 
+    /** Every employee record (former employees included: callers decide what their status means). */
+    async employees(): Promise<Employee[]> {
+      return parseAll(Employee, await docs('employees', 'ORDER BY id'));
+    },
+
     /** Everything the anomaly rule needs for the shift days around `now`. */
     async attendanceInputs(now: number, sinceDate: string) {
       const [employees, org, settings, punches, requests] = await Promise.all([

@@ -1,30 +1,24 @@
+import { confirmationStanding, DEFAULT_RECONFIRM_PERIOD_DAYS, reconfirmationDue } from '#shared/escalation/contact-reconfirmation';
 import type { Employee } from '#shared/schemas/employee';
-import { daysBetween } from '../../components/format.ts';
 
-/** Emergency contacts are re-confirmed every quarter; older than this (or never) is overdue. */
-export const RECONFIRM_AFTER_DAYS = 90;
+/** Used while the server has not said otherwise (offline, or a server older than the setting). */
+export const RECONFIRM_AFTER_DAYS = DEFAULT_RECONFIRM_PERIOD_DAYS;
 
 export type ContactDue = { employee: Employee; reason: 'none_on_file' | 'never' | 'stale'; oldest: string | null };
 
 /**
- * Who must re-confirm their emergency contacts as of `on`: nobody on file, a contact never confirmed, or the
- * oldest confirmation more than 90 days back. Former employees are left out.
+ * Who must re-confirm their emergency contacts as of `on`, by the record: nobody on file, a contact never
+ * confirmed, or the oldest confirmation more than `periodDays` back (#shared/escalation/contact-reconfirmation).
+ * Former employees are left out.
  */
-export function contactsDue(employees: readonly Employee[], on: string): ContactDue[] {
+export function contactsDue(employees: readonly Employee[], on: string, periodDays = RECONFIRM_AFTER_DAYS): ContactDue[] {
   const due: ContactDue[] = [];
   for (const employee of employees) {
     if (employee.status === 'terminated') continue;
-    const contacts = employee.sensitive.emergencyContacts;
-    if (contacts.length === 0) {
-      due.push({ employee, reason: 'none_on_file', oldest: null });
-      continue;
-    }
-    if (contacts.some((c) => c.lastConfirmedOn === null)) {
-      due.push({ employee, reason: 'never', oldest: null });
-      continue;
-    }
-    const oldest = contacts.map((c) => c.lastConfirmedOn!).sort()[0]!;
-    if (daysBetween(oldest, on) > RECONFIRM_AFTER_DAYS) due.push({ employee, reason: 'stale', oldest });
+    const standing = confirmationStanding(employee);
+    if (!reconfirmationDue(standing, on, periodDays)) continue;
+    if (standing.kind === 'confirmed') due.push({ employee, reason: 'stale', oldest: standing.on });
+    else due.push({ employee, reason: standing.kind, oldest: null });
   }
   return due;
 }

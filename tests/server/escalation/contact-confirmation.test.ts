@@ -54,8 +54,13 @@ describe('emergency-contact re-confirmation', () => {
     expect(sms).toHaveLength(1);
     link = confirmLinkIn(sms[0]!.text);
     // Nobody confirmed yet.
-    expect((await h.call('GET', '/escalation/contact-confirmations')).body.employees).toEqual([
-      { employeeId: 'e1', requestedAt: now, requestedBy: 'hr-admin', confirmedAt: null, confirmedOn: null, remindersSent: 0, lastReminderAt: null },
+    const overview = (await h.call('GET', '/escalation/contact-confirmations')).body;
+    expect(overview).toMatchObject({ periodDays: 90, everyDays: 3, maxReminders: 5, laterEveryDays: 7 });
+    expect(overview.employees).toEqual([
+      {
+        employeeId: 'e1', requestedAt: now, requestedBy: 'hr-admin', automatic: false, confirmedAt: null, confirmedOn: null,
+        remindersSent: 0, lastReminderAt: null, nextReminderAt: now + 3 * 86_400_000, overdue: false, hrAlertedAt: null, closedAt: null,
+      },
     ]);
   });
 

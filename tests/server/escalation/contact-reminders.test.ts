@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { instantOf } from '#shared/time';
-import { reminderConfigFromEnv } from '../../../src-server/escalation/contact-reminders.ts';
+import { reminderConfigFromEnv } from '../../../src-server/escalation/contact-schedule.ts';
 import { startHttpPeers, startSmtpPeer, type HttpPeers } from '../notifications/peers.ts';
 import { employee, SITE, startHarness, type Harness } from './harness.ts';
 
 // Automatic reminders for emergency-contact re-confirmation: every 3 days (default) after the request or the
-// last reminder, at most 5, on every channel the employee has, until they confirm. Delivered through the
-// real local WeCom/SMS/SMTP peers on a PGlite folder that survives restarts; time moves only when the test
-// moves it.
+// last reminder for the first 5, then HR is alerted once and they go on weekly, on every channel the employee
+// has, until they confirm. Delivered through the real local WeCom/SMS/SMTP peers on a PGlite folder that
+// survives restarts; time moves only when the test moves it.
 
 const DAY = 86_400_000;
 const T0 = instantOf('2026-04-01 10:00');
@@ -41,7 +41,15 @@ const confirmLinkIn = (text: string) => {
   return m[1]!;
 };
 const overview = async () => {
-  const list = (await h.call('GET', '/escalation/contact-confirmations')).body.employees as { employeeId: string; remindersSent: number; lastReminderAt: number | null; confirmedAt: number | null }[];
+  const list = (await h.call('GET', '/escalation/contact-confirmations')).body.employees as {
+    employeeId: string;
+    remindersSent: number;
+    lastReminderAt: number | null;
+    nextReminderAt: number | null;
+    confirmedAt: number | null;
+    overdue: boolean;
+    hrAlertedAt: number | null;
+  }[];
   return new Map(list.map((r) => [r.employeeId, r]));
 };
 const waitForMail = async (count: number) => {
@@ -127,14 +135,36 @@ describe('emergency-contact confirmation reminders', () => {
     }
   });
 
-  test('at most 5 reminders', async () => {
-    for (let day = 12; day <= 30; day += 3) {
-      now = T0 + day * DAY;
-      await remind();
-    }
-    await waitForMail(6 * 2);
-    expect((await overview()).get('e1')).toMatchObject({ remindersSent: 5, lastReminderAt: T0 + 15 * DAY });
-    expect(received(e1)).toEqual({ sms: 6, wecom: 6, email: 6 }); // the request and 5 reminders
+  test('after the first 5 (every 3 days) HR is alerted once, and the reminders go on weekly', async () => {
+    const pass = async () => (await h.call('POST', '/escalation/contact-confirmations/remind', {})).body as { reminded: number; alerted: number };
+    const hrAlerts = async () => ((await h.call('GET', '/escalation/alerts?open=1')).body.alerts as { id: string; reason: string; employeeId: string; anomalyId: string }[]).filter((a) => a.reason === 'contact_confirmation_overdue');
+    const requestId = `contact-confirm|e1|${T0.toString(36)}`;
+
+    now = T0 + 12 * DAY;
+    expect(await pass()).toMatchObject({ reminded: 1, alerted: 0 });
+    expect((await overview()).get('e1')).toMatchObject({ remindersSent: 4, overdue: false, nextReminderAt: T0 + 15 * DAY });
+    expect(await hrAlerts()).toEqual([]);
+
+    now = T0 + 15 * DAY;
+    expect(await pass()).toMatchObject({ reminded: 1, alerted: 1 });
+    expect(await hrAlerts()).toEqual([expect.objectContaining({ id: `${requestId}|overdue`, employeeId: 'e1', anomalyId: requestId })]);
+    const inbox = (await h.call('GET', '/notifications/in-app')).body.messages as { logicalId: string; subject: string; text: string }[];
+    expect(inbox.find((m) => m.logicalId === `${requestId}|overdue`)).toMatchObject({ subject: '紧急联系人逾期未确认：员工1001', text: expect.stringContaining('每 7 天') });
+    expect((await overview()).get('e1')).toMatchObject({ remindersSent: 5, overdue: true, hrAlertedAt: now, nextReminderAt: T0 + 22 * DAY });
+
+    now = T0 + 18 * DAY; // three days on: no longer due, and HR is not alerted again
+    expect(await pass()).toMatchObject({ reminded: 0, alerted: 0 });
+    now = T0 + 22 * DAY - 60_000;
+    expect((await pass()).reminded).toBe(0);
+    now = T0 + 22 * DAY;
+    expect((await pass()).reminded).toBe(1);
+    await h.close();
+    h = await start();
+    now = T0 + 29 * DAY;
+    expect(await pass()).toMatchObject({ reminded: 1, alerted: 0 });
+    await waitForMail(8 * 2);
+    expect(received(e1)).toEqual({ sms: 8, wecom: 8, email: 8 }); // the request and 7 reminders
+    expect(await hrAlerts()).toHaveLength(1);
     expect(received(e2).sms).toBe(2);
   });
 
@@ -144,15 +174,29 @@ describe('emergency-contact confirmation reminders', () => {
     expect((await overview()).get('e1')).toMatchObject({ remindersSent: 0, lastReminderAt: null });
     now = T0 + 43 * DAY;
     expect(await remind()).toBe(1);
-    expect(received(e1).sms).toBe(8);
-    expect((await overview()).get('e1')).toMatchObject({ remindersSent: 1, lastReminderAt: now });
+    expect(received(e1).sms).toBe(10);
+    expect((await overview()).get('e1')).toMatchObject({ remindersSent: 1, lastReminderAt: now, overdue: false });
+  });
+
+  test('HR recording the confirmation on the record (checked in person) stops the reminders', async () => {
+    await h.put('employees', [{ ...e1, sensitive: { ...e1.sensitive, emergencyContacts: e1.sensitive.emergencyContacts.map((c) => ({ ...c, lastConfirmedOn: '2026-05-14' })) }, updatedAt: 2 }]);
+    now = T0 + 46 * DAY;
+    expect(await remind()).toBe(0);
+    expect(received(e1).sms).toBe(10);
+    expect((await overview()).get('e1')).toMatchObject({ nextReminderAt: null, overdue: false });
   });
 
   test('the interval and the cap come from the environment; nonsense is refused', () => {
-    expect(reminderConfigFromEnv({})).toEqual({ everyDays: 3, maxReminders: 5 });
-    expect(reminderConfigFromEnv({ RENSHI_CONTACT_REMINDER_DAYS: '7', RENSHI_CONTACT_REMINDER_MAX: '2' })).toEqual({ everyDays: 7, maxReminders: 2 });
+    expect(reminderConfigFromEnv({})).toEqual({ periodDays: 90, everyDays: 3, maxReminders: 5, laterEveryDays: 7 });
+    expect(reminderConfigFromEnv({ RENSHI_CONTACT_RECONFIRM_DAYS: '120', RENSHI_CONTACT_REMINDER_DAYS: '7', RENSHI_CONTACT_REMINDER_MAX: '2', RENSHI_CONTACT_REMINDER_LATER_DAYS: '14' })).toEqual({
+      periodDays: 120,
+      everyDays: 7,
+      maxReminders: 2,
+      laterEveryDays: 14,
+    });
     expect(() => reminderConfigFromEnv({ RENSHI_CONTACT_REMINDER_DAYS: 'often' })).toThrow(/RENSHI_CONTACT_REMINDER/);
     expect(() => reminderConfigFromEnv({ RENSHI_CONTACT_REMINDER_DAYS: '0' })).toThrow(/everyDays/);
+    expect(() => reminderConfigFromEnv({ RENSHI_CONTACT_RECONFIRM_DAYS: '3' })).toThrow(/periodDays/);
   });
 
   test('other roles cannot trigger a reminder pass', async () => {

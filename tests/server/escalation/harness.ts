@@ -9,6 +9,7 @@ import { authRoutes, registerAuthGuard } from '../../../src-server/auth/routes.t
 import { authService } from '../../../src-server/auth/service.ts';
 import { openDatabase, type Database } from '../../../src-server/db/database.ts';
 import { migrate } from '../../../src-server/db/migrations.ts';
+import type { ReminderConfig } from '../../../src-server/escalation/contact-schedule.ts';
 import { registerEscalation } from '../../../src-server/escalation/module.ts';
 import { registerErrorHandler } from '../../../src-server/http/errors.ts';
 import { syncRepository } from '../../../src-server/sync/repository.ts';
@@ -23,7 +24,21 @@ export const ADMIN = { username: 'hr-admin', password: 'hr-admin-password' };
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
-export async function startHarness({ peers, smtpPort, clock, dataDir, db: given }: { peers: HttpPeers; smtpPort: number; clock: () => number; dataDir?: string; db?: Database }) {
+export async function startHarness({
+  peers,
+  smtpPort,
+  clock,
+  dataDir,
+  db: given,
+  contactConfirmation,
+}: {
+  peers: HttpPeers;
+  smtpPort: number;
+  clock: () => number;
+  dataDir?: string;
+  db?: Database;
+  contactConfirmation?: Partial<ReminderConfig>;
+}) {
   const db = given ?? (await openDatabase({ dataDir }));
   await migrate(db);
   const app = Fastify({ logger: false, forceCloseConnections: true });
@@ -37,6 +52,7 @@ export async function startHarness({ peers, smtpPort, clock, dataDir, db: given 
     clock,
     intervalMs: 0,
     publicUrl: () => url,
+    contactConfirmation,
     config: {
       wecom: { ...WECOM, baseUrl: peers.url },
       sms: { url: `${peers.url}/sms/send`, authHeader: SMS_AUTH, reportToken: 'report-token-0123456789' },
