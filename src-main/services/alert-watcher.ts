@@ -6,7 +6,7 @@ import { readJsonFile, writeFileAtomic } from './files.ts';
 
 /**
  * Raises a local notification on this terminal for each new HR alert of its site (a lost-contact case
- * opened, a late reply or punch on an open case; more than a few at once as one summary, see note-batch.ts). It polls the sync server with the terminal's own session:
+ * opened, a late reply or punch on an open case, emergency contacts left unconfirmed after the reminders; more than a few at once as one summary, see note-batch.ts). It polls the sync server with the terminal's own session:
  * the server already limits terminals and site admins to their site's alerts.
  *
  * What was notified is remembered in a file in the data folder, so a restart does not notify again; an
@@ -44,6 +44,7 @@ const REASON_TITLES: Record<string, string> = {
   lost_contact_case_opened: '失联预警：已开启失联案件',
   reply_after_case_opened: '失联案件：收到回复',
   punch_after_case_opened: '失联案件：员工已打卡',
+  contact_confirmation_overdue: '紧急联系人逾期未确认',
 };
 
 export function createAlertWatcher(opts: AlertWatcherOptions): AlertWatcher {

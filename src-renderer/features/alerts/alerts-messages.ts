@@ -37,6 +37,8 @@ export const alertsZh = {
   'al.reason.lost_contact_case_opened': '失联案件已开启',
   'al.reason.reply_after_case_opened': '开案后收到回复',
   'al.reason.punch_after_case_opened': '开案后有打卡',
+  'al.reason.contact_confirmation_overdue': '紧急联系人逾期未确认',
+  'al.openContacts': '查看确认情况',
 
   'lc.pendingNote': '失联案件开启期间，员工的缺勤计为「待联系（原因未明）」，不会自动计为旷工。',
   'lc.statusOpen': '待联系',
@@ -148,7 +150,7 @@ export const alertsZh = {
   'rv.empty': '还没有预警记录',
   'rv.note': '误判缺勤：事后证明并非缺勤（员工迟到打卡、回复迟到或已请假，或 HR 核实后解除）。首次联系：从发现异常到员工或紧急联系人回复、打卡或 HR 联系上的时间。事后更正：该日考勤后来经审批补卡、免除缺勤或补请假。',
 
-  'ec.hint': '员工的紧急联系人每季度需重新确认一次。超过 {days} 天未确认或从未确认的员工列在下面。',
+  'ec.hint': '员工的紧急联系人每季度需重新确认一次。超过 {days} 天未确认或从未确认的员工列在下面；服务器会在工作时间自动向他们发送确认请求，未确认的每 {every} 天提醒一次，{max} 次后通知 HR，之后每 {later} 天提醒，直到确认。',
   'ec.count': '共 {count} 人需要确认',
   'ec.contacts': '紧急联系人',
   'ec.never': '从未确认',
@@ -169,6 +171,15 @@ export const alertsZh = {
   'ec.remindersSent': '已提醒 {count} 次',
   'ec.lastReminder': '最近 {at}',
   'ec.noReminder': '尚未提醒',
+  'ec.nextReminder': '下次 {at}',
+  'ec.autoRequested': '{date} 系统自动发送确认请求',
+  'ec.overdue': '逾期未确认',
+  'ec.hrAlerted': '已于 {date} 通知 HR',
+  'ec.filterAll': '全部（{count}）',
+  'ec.filterNotAsked': '未发送（{count}）',
+  'ec.filterWaiting': '等待确认（{count}）',
+  'ec.filterOverdue': '逾期未确认（{count}）',
+  'ec.noneInFilter': '没有符合条件的员工',
 } as const;
 
 export const alertsEn: Record<keyof typeof alertsZh, string> = {
@@ -205,6 +216,8 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
   'al.reason.lost_contact_case_opened': 'Lost-contact case opened',
   'al.reason.reply_after_case_opened': 'Reply after case opened',
   'al.reason.punch_after_case_opened': 'Punch after case opened',
+  'al.reason.contact_confirmation_overdue': 'Emergency contacts overdue',
+  'al.openContacts': 'View confirmations',
 
   'lc.pendingNote': 'While a lost-contact case is open, the absence counts as "unexplained, contact pending", never as absenteeism by itself.',
   'lc.statusOpen': 'Contact pending',
@@ -316,7 +329,7 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
   'rv.empty': 'No alerts yet',
   'rv.note': 'Misjudged: turned out not to be an absence (late punch, replied late or on leave, or settled by HR). First contact: from the anomaly to a reply, a punch or HR reaching someone. Corrected later: the day was later fixed by an approved added punch, excused absence or leave.',
 
-  'ec.hint': 'Emergency contacts are re-confirmed every quarter. Employees not confirmed for more than {days} days, or never, are listed below.',
+  'ec.hint': 'Emergency contacts are re-confirmed every quarter. Employees not confirmed for more than {days} days, or never, are listed below; the server asks them by itself during office hours, reminds them every {every} days, alerts HR after {max} reminders and then reminds them every {later} days until they confirm.',
   'ec.count': '{count} to confirm',
   'ec.contacts': 'Emergency contacts',
   'ec.never': 'Never confirmed',
@@ -337,4 +350,13 @@ export const alertsEn: Record<keyof typeof alertsZh, string> = {
   'ec.remindersSent': '{count} sent',
   'ec.lastReminder': 'last {at}',
   'ec.noReminder': 'None yet',
+  'ec.nextReminder': 'next {at}',
+  'ec.autoRequested': 'Requested automatically on {date}',
+  'ec.overdue': 'Overdue',
+  'ec.hrAlerted': 'HR alerted on {date}',
+  'ec.filterAll': 'All ({count})',
+  'ec.filterNotAsked': 'Not asked ({count})',
+  'ec.filterWaiting': 'Waiting ({count})',
+  'ec.filterOverdue': 'Overdue ({count})',
+  'ec.noneInFilter': 'Nobody matches this filter',
 };

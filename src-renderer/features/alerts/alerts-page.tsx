@@ -14,6 +14,7 @@ import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
 import { EscalationReviewPage } from '../review/escalation-review-page.tsx';
 import { useAlerts } from './alerts-provider.tsx';
+import type { HrAlert } from './escalation-client.ts';
 import { ContactReconfirmation } from './contact-reconfirmation.tsx';
 
 type Tab = 'inbox' | 'cases' | 'review' | 'contacts';
@@ -26,7 +27,7 @@ export function AlertsArea({ segments }: { segments: string[] }) {
   if (tab === 'cases' && id) body = <LostContactCaseDetail anomalyId={id} />;
   else if (tab === 'cases') body = <LostContactCases />;
   else if (tab === 'review') body = <EscalationReviewPage />;
-  else if (tab === 'contacts') body = <ContactReconfirmation />;
+  else if (tab === 'contacts') body = <ContactReconfirmation key={id ?? ''} initialFilter={id === 'overdue' ? 'overdue' : 'all'} />;
   else body = <AlertsInbox />;
   return (
     <Box p="lg">
@@ -92,8 +93,10 @@ function LocalChains() {
   );
 }
 
-export const ALERT_REASONS = ['lost_contact_case_opened', 'reply_after_case_opened', 'punch_after_case_opened'] as const;
-const REASON_COLOR: Record<string, string> = { lost_contact_case_opened: 'red', reply_after_case_opened: 'blue', punch_after_case_opened: 'teal' };
+export const ALERT_REASONS = ['lost_contact_case_opened', 'reply_after_case_opened', 'punch_after_case_opened', 'contact_confirmation_overdue'] as const;
+const REASON_COLOR: Record<string, string> = { lost_contact_case_opened: 'red', reply_after_case_opened: 'blue', punch_after_case_opened: 'teal', contact_confirmation_overdue: 'orange' };
+/** Alerts about emergency-contact re-confirmation have no case: they open the overdue list instead. */
+const isContactAlert = (a: HrAlert) => a.reason === 'contact_confirmation_overdue';
 
 export function reasonLabel(t: (k: MessageKey) => string, reason: string): string {
   return (ALERT_REASONS as readonly string[]).includes(reason) ? t(`al.reason.${reason}` as MessageKey) : reason;
@@ -249,9 +252,15 @@ function AlertsInbox() {
                             {t('al.ack')}
                           </Button>
                         )}
-                        <Button size="compact-sm" variant="subtle" onClick={() => navigate(`/alerts/cases/${encodeURIComponent(a.anomalyId)}`)} data-testid="alert-open-case">
-                          {t('al.openCase')}
-                        </Button>
+                        {isContactAlert(a) ? (
+                          <Button size="compact-sm" variant="subtle" onClick={() => navigate('/alerts/contacts/overdue')} data-testid="alert-open-contacts">
+                            {t('al.openContacts')}
+                          </Button>
+                        ) : (
+                          <Button size="compact-sm" variant="subtle" onClick={() => navigate(`/alerts/cases/${encodeURIComponent(a.anomalyId)}`)} data-testid="alert-open-case">
+                            {t('al.openCase')}
+                          </Button>
+                        )}
                       </Group>
                     </Table.Td>
                   </Table.Tr>

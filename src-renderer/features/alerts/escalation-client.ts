@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseOutcome, ContactMethod, EscalationState, MessageChannel } from '#shared/escalation/missed-punch-escalation';
 import { callServer, type ServerSession } from '../../sync/server-call.ts';
+import { RECONFIRM_AFTER_DAYS } from './contacts-due.ts';
 
 /**
  * The renderer's client for the sync server's escalation endpoints (HR alerts, the in-app inbox, lost-contact
@@ -63,8 +64,25 @@ export const ContactConfirmationStatus = z.object({
   // Automatic reminders for the latest request; a server older than them sends neither field.
   remindersSent: z.number().int().min(0).default(0),
   lastReminderAt: z.number().nullable().default(null),
+  // Automatic rounds and the reminder backoff; a server older than them sends none of these.
+  automatic: z.boolean().default(false),
+  nextReminderAt: z.number().nullable().default(null),
+  /** Still unconfirmed after the frequent reminders (HR was, or is about to be, alerted). */
+  overdue: z.boolean().default(false),
+  hrAlertedAt: z.number().nullable().default(null),
+  /** The record settled the request (HR confirmed in person, or the employee left). */
+  closedAt: z.number().nullable().default(null),
 });
 export type ContactConfirmationStatus = z.infer<typeof ContactConfirmationStatus>;
+/** The server's company-wide timing and each employee's latest request. */
+export const ContactConfirmationOverview = z.object({
+  periodDays: z.number().int().positive().default(RECONFIRM_AFTER_DAYS),
+  everyDays: z.number().int().positive().default(3),
+  maxReminders: z.number().int().positive().default(5),
+  laterEveryDays: z.number().int().positive().default(7),
+  employees: z.array(ContactConfirmationStatus),
+});
+export type ContactConfirmationOverview = z.infer<typeof ContactConfirmationOverview>;
 const ContactConfirmationSent = z.object({
   sent: z.array(z.object({ employeeId: z.string(), channels: z.array(z.string()) })),
   skipped: z.array(z.object({ employeeId: z.string(), reason: z.enum(['not_found', 'no_channel']) })),
@@ -86,7 +104,7 @@ export function escalationClient(session: ServerSession) {
     recordReason: (anomalyId: string, reason: string) => callServer(session, `/escalation/items/${enc(anomalyId)}/known-reason`, EscalationItem, { reason }),
     close: (anomalyId: string, outcome: z.infer<typeof CaseOutcome>, note: string) =>
       callServer(session, `/escalation/items/${enc(anomalyId)}/close`, EscalationItem, { outcome, note }),
-    contactConfirmations: async () => (await callServer(session, '/escalation/contact-confirmations', z.object({ employees: z.array(ContactConfirmationStatus) }))).employees,
+    contactConfirmations: () => callServer(session, '/escalation/contact-confirmations', ContactConfirmationOverview),
     requestContactConfirmation: (employeeIds: string[]) => callServer(session, '/escalation/contact-confirmations', ContactConfirmationSent, { employeeIds }),
   };
 }
