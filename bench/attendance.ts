@@ -24,6 +24,8 @@ import { trendMonths } from '#shared/attendance/attendance-trend';
 const EMPLOYEES = 5_000;
 const MONTH = '2026-10'; // 国庆 holidays and a 调休 make-up Saturday
 const MONTH_TARGET_MS = 1_000;
+/** The rule runs every minute; a tenth of a second leaves the server and a terminal's page free. */
+const RULE_TARGET_MS = 100;
 
 /** Small deterministic PRNG (mulberry32) so every run generates the same data. */
 function random(seed: number): () => number {
@@ -134,10 +136,20 @@ export async function benchAttendance(): Promise<void> {
   const at = instantOf(`${day} 09:30`);
   // One day of punches: the 24 hours up to now, which include last night's shift.
   const dayPunches = data.punches.filter((p) => p.at > at - 86_400_000 && p.at <= at);
-  const t1 = performance.now();
-  const anomalies = findAnomalies({ employees: data.employees, shifts, rotations, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
-  const anomalyMs = performance.now() - t1;
-  console.log(`anomaly rule: ${EMPLOYEES} employees, ${dayPunches.length} punches of the 24 h up to ${day} 09:30 → ${anomalies.length} anomalies in ${anomalyMs.toFixed(0)} ms`);
+  // Baseline in the same run: matching the day's punches to employees, which the rule does first.
+  const b1 = performance.now();
+  groupPunchesByEmployee(data.employees, dayPunches);
+  const ruleBaselineMs = performance.now() - b1;
+  // The rule runs every minute on the server and on an offline terminal: best of five runs.
+  let anomalyMs = Infinity;
+  let anomalies: ReturnType<typeof findAnomalies> = [];
+  for (let i = 0; i < 5; i++) {
+    const t1 = performance.now();
+    anomalies = findAnomalies({ employees: data.employees, shifts, rotations, punches: dayPunches, leaves: data.leaves, calendar: data.calendar, now: at });
+    anomalyMs = Math.min(anomalyMs, performance.now() - t1);
+  }
+  console.log(`anomaly rule: ${EMPLOYEES} employees, ${dayPunches.length} punches of the 24 h up to ${day} 09:30 → ${anomalies.length} anomalies in ${anomalyMs.toFixed(1)} ms (target < ${RULE_TARGET_MS} ms, run every minute) ${anomalyMs < RULE_TARGET_MS ? 'OK' : 'OVER TARGET'}`);
+  console.log(`  baseline (match the punches to employees only): ${ruleBaselineMs.toFixed(1)} ms, rule ÷ baseline ${(anomalyMs / Math.max(ruleBaselineMs, 0.01)).toFixed(1)}×`);
 
   await benchTrend();
 }
