@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readSheet } from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
+import { fieldOfHeader } from '#shared/import/employees';
 import { addDays, localDateOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { launchChromium, newAppPage } from './browser.ts';
@@ -190,6 +191,8 @@ it('creates, edits, searches and imports employees, and keeps them across a relo
   await (await download).saveAs(file);
   const exported = await readSheet(file);
   expect(exported[0]?.slice(0, 2)).toEqual(['工号', '姓名']);
+  // Every exported column is one the import reads back, the shift or rotation (班次) included.
+  expect(exported[0]!.map((h) => fieldOfHeader(String(h)))).toEqual(['employeeNo', 'name', 'gender', 'department', 'site', 'position', 'hireDate', 'status', 'phone', 'email', 'devicePin', 'schedule']);
   expect(exported.slice(1).map((r) => r.slice(0, 2))).toEqual([['A001', '张三']]);
   await byTest('employee-search').fill('');
   await pickOption('filter-status', '试用期');

@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { STATUS_ORDER } from '../../components/status-badge.tsx';
 import { useT, type MessageKey } from '../../i18n/i18n.tsx';
 import { exportEmployeesXlsx } from '../import-export/export-employees.ts';
+import { useAttendanceSetup } from '../attendance/use-attendance-data.ts';
 import { useOrg } from '../org/use-org.ts';
 import { filterEmployees, hasExpiringCertificate, sortEmployees, type Sort, type SortKey } from './directory-filter.ts';
 import { useEmployees } from './use-employees.ts';
@@ -42,6 +43,7 @@ export function EmployeeDirectory() {
   const route = useRoute();
   const { loaded, employees } = useEmployees();
   const org = useOrg();
+  const setup = useAttendanceSetup();
   // A link such as #/employees?department=<id> (from the org page) starts from that filter alone.
   const [state, setState] = useState<DirectoryState>(() => {
     const department = route.query.get('department');
@@ -74,7 +76,7 @@ export function EmployeeDirectory() {
   const doExport = async () => {
     setExporting(true);
     try {
-      await exportEmployeesXlsx(renshi, rows, org, t);
+      await exportEmployeesXlsx(renshi, rows, org, t, new Map([...setup.shifts, ...setup.rotations].map((s) => [s.id, s.name])));
       notifications.show({ color: 'teal', message: t('emp.exported', { count: rows.length }) });
     } catch (err) {
       notifications.show({ color: 'red', title: t('emp.exportFailed'), message: err instanceof Error ? err.message : String(err) });
