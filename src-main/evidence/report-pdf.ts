@@ -40,7 +40,15 @@ export async function renderReportPdf(content: ReportContent, createdAt: number)
   doc.moveDown(1);
 
   for (const s of content.sections) {
-    ensureSpace(doc, 60);
+    // A heading stays with what follows it: a short introduction and the first record (a signature section
+    // must not start at the foot of one page and show its first signature on the next), or, when that is
+    // more than half a page, at least its first paragraph.
+    doc.font('body').fontSize(BODY);
+    const paragraphs = s.paragraphs.map((p) => doc.heightOfString(p, { width, lineGap: 2 }) + 4);
+    const firstItem = s.table && s.table.rows.length ? 40 : s.blocks?.length ? blockHeight(doc, s.blocks[0]!, width) : 0;
+    const together = paragraphs.reduce((a, b) => a + b, 0) + firstItem;
+    const pageBody = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
+    ensureSpace(doc, 30 + (together <= pageBody / 2 ? together : (paragraphs[0] ?? firstItem)));
     doc.font('bold').fontSize(12).text(s.title, MARGIN, doc.y, { width });
     doc.moveDown(0.3);
     doc.font('body').fontSize(BODY);
@@ -81,10 +89,9 @@ const IMAGE_BOX = { width: 240, height: 90 };
 /** A record as label / value lines, then its image (a handwritten signature) in a framed box. */
 function drawBlock(doc: PDFKit.PDFDocument, block: ReportBlock, width: number): void {
   const valueWidth = width - LABEL_WIDTH;
-  doc.font('body').fontSize(BODY);
-  const fieldsHeight = block.fields.reduce((h, [, v]) => h + doc.heightOfString(v || ' ', { width: valueWidth }) + 2, 0);
   // Keep a record with its image on one page: a signature must not be separated from what it signs.
-  ensureSpace(doc, fieldsHeight + 30 + (block.image ? IMAGE_BOX.height + 16 : 14));
+  ensureSpace(doc, blockHeight(doc, block, width));
+  doc.font('body').fontSize(BODY);
   doc.font('bold').fontSize(10).text(block.heading, MARGIN, doc.y, { width });
   doc.moveDown(0.2);
   for (const [label, value] of block.fields) {
@@ -110,6 +117,13 @@ function drawBlock(doc: PDFKit.PDFDocument, block: ReportBlock, width: number): 
   }
   doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + width, doc.y).lineWidth(0.4).strokeColor('#ddd').stroke().strokeColor('black');
   doc.y += 8;
+}
+
+/** The room a record needs: its heading, its fields and its image box. */
+function blockHeight(doc: PDFKit.PDFDocument, block: ReportBlock, width: number): number {
+  doc.font('body').fontSize(BODY);
+  const fieldsHeight = block.fields.reduce((h, [, v]) => h + doc.heightOfString(v || ' ', { width: width - LABEL_WIDTH }) + 2, 0);
+  return fieldsHeight + 30 + (block.image ? IMAGE_BOX.height + 16 : 14);
 }
 
 function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): void {
