@@ -191,7 +191,7 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
                 <Table.Th w={90}>{t('att.employeeNo')}</Table.Th>
                 <Table.Th>{t('att.name')}</Table.Th>
                 <Table.Th>{t('att.department')}</Table.Th>
-                <Table.Th w={130}>{t('att.shift')}</Table.Th>
+                <Table.Th w={170}>{t('att.shift')}</Table.Th>
                 <Table.Th w={150}>{t('att.status')}</Table.Th>
                 <Table.Th w={80}>{t('att.in')}</Table.Th>
                 <Table.Th w={80}>{t('att.out')}</Table.Th>
@@ -216,15 +216,15 @@ function DayView({ scope, org, requests, date, setDate }: DayProps) {
                   <Table.Td>
                     {r.shift ? (
                       <Text size="sm" data-testid="att-shift">
-                        {r.schedule?.kind === 'rotation' && (
-                          <Text span size="xs" c="dimmed">
-                            {r.schedule.name} ·{' '}
-                          </Text>
-                        )}
                         {r.shift.name}{' '}
                         <Text span size="xs" c="dimmed">
                           {r.shift.start}–{r.shift.end}
                         </Text>
+                        {r.schedule?.kind === 'rotation' && (
+                          <Text size="xs" c="dimmed" data-testid="att-rotation">
+                            ↻ {r.schedule.name}
+                          </Text>
+                        )}
                       </Text>
                     ) : (
                       '—'
