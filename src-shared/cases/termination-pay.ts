@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { dayKind, type WorkCalendar } from '../calendar/holiday-calendar.ts';
 import { LocalDate } from '../schemas/common.ts';
+import type { WorkSchedule } from '../attendance/work-schedule.ts';
+
+const MONDAY_TO_FRIDAY = { workDays: [1, 2, 3, 4, 5] };
 import type { CompensationFact, FinalWageFact } from './case-doc.ts';
 
 /**
@@ -95,21 +98,22 @@ export type FinalMonthPaidDays = {
 };
 
 /**
- * Paid days of the final month as the calendar on file gives them: every working day of the person's week
- * (ISO weekdays, 1 = Monday; Monday to Friday when no shift is on file) and every 调休 make-up workday from the
- * 1st of the month (or the hire date) to the termination date, plus the statutory holidays in it (paid, 21.75
- * counts them). Leave without pay and absences are not known here; HR adjusts the figure, with the reason.
+ * Paid days of the final month as the calendar on file gives them: every day the person's schedule works (a
+ * fixed shift's week with the 调休 make-up workdays, or a rotation's cycle; Monday to Friday when nothing is
+ * on file) from the 1st of the month (or the hire date) to the termination date, plus the statutory holidays
+ * in it (paid, 21.75 counts them). Leave without pay and absences are not known here; HR adjusts the figure,
+ * with the reason.
  */
-export function finalMonthPaidDays(input: { terminationDate: string; hireDate: string; workDays?: readonly number[]; calendar: WorkCalendar }): FinalMonthPaidDays {
+export function finalMonthPaidDays(input: { terminationDate: string; hireDate: string; schedule?: Pick<WorkSchedule, 'kindOn'> | null; calendar: WorkCalendar }): FinalMonthPaidDays {
   const to = LocalDate.parse(input.terminationDate);
   const monthStart = `${to.slice(0, 8)}01`;
   const from = LocalDate.parse(input.hireDate) > monthStart ? input.hireDate : monthStart;
-  const week = { workDays: [...(input.workDays ?? [1, 2, 3, 4, 5])] };
+  const kindOn = input.schedule ? (date: string) => input.schedule!.kindOn(input.calendar, date) : (date: string) => dayKind(input.calendar, date, MONDAY_TO_FRIDAY);
   let workingDays = 0;
   let statutoryHolidays = 0;
   for (let day = Number(from.slice(8, 10)); from <= to && day <= Number(to.slice(8, 10)); day++) {
     const date = `${to.slice(0, 8)}${String(day).padStart(2, '0')}`;
-    const kind = dayKind(input.calendar, date, week);
+    const kind = kindOn(date);
     if (kind === 'workday' || kind === 'makeup_workday') workingDays++;
     else if (kind === 'public_holiday' && input.calendar.entries.get(date)?.statutory) statutoryHolidays++;
   }

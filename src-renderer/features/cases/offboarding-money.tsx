@@ -1,11 +1,12 @@
 import { Alert, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { DECIDED, currentFact, isAdjusted, latestFact, type CaseDoc, type CompensationFact, type FinalWageFact } from '#shared/cases/case-doc';
 import type { CaseEventInput } from '#shared/cases/case-engine';
 import { offboardingMoney } from '#shared/cases/case-money';
 import type { CaseTemplate } from '#shared/cases/case-template';
 import { PAID_DAYS_PER_MONTH, economicCompensation, finalMonthPaidDays, finalWageFen } from '#shared/cases/termination-pay';
 import { newId } from '#shared/ids';
+import { scheduleLookup } from '#shared/attendance/work-schedule';
 import type { Employee } from '#shared/schemas/employee';
 import { Section } from '../../components/section.tsx';
 import { formatDateTime, formatYuan } from '../../components/format.ts';
@@ -89,9 +90,9 @@ export function MoneyPanel(props: { doc: CaseDoc; template: CaseTemplate; now: n
 
 function FinalWage({ doc, employee, open, send, terminationDate, computed, decided }: { doc: CaseDoc; employee: Employee | null; open: boolean; send: Send; terminationDate: string; computed: FinalWageFact | null; decided: boolean }) {
   const t = useT();
-  const { calendar, shifts } = useAttendanceSetup();
-  const shift = shifts.find((s) => s.id === employee?.shiftId) ?? null;
-  const onFile = employee ? finalMonthPaidDays({ terminationDate, hireDate: employee.hireDate, workDays: shift?.workDays, calendar }) : null;
+  const { calendar, shifts, rotations } = useAttendanceSetup();
+  const schedule = useMemo(() => scheduleLookup(shifts, rotations)(employee?.shiftId ?? null), [shifts, rotations, employee?.shiftId]);
+  const onFile = employee ? finalMonthPaidDays({ terminationDate, hireDate: employee.hireDate, schedule, calendar }) : null;
   const salaryOnFile = employee?.sensitive?.monthlySalaryFen ?? null;
   // null: the records' figure; HR's own figure once typed.
   const [salaryInput, setSalary] = useState<Amount | null>(null);
@@ -115,7 +116,7 @@ function FinalWage({ doc, employee, open, send, terminationDate, computed, decid
   };
   const missingReason = Object.entries(adjusted).some(([k, a]) => a && !(reasons[k] ?? '').trim());
   const stale = !computed && currentFact(doc, 'final-wage') !== null;
-  const week = shift ? t('ob.weekOfShift', { name: shift.name }) : t('ob.weekDefault');
+  const week = schedule ? t('ob.weekOfShift', { name: schedule.name }) : t('ob.weekDefault');
 
   async function save() {
     if (salaryFen === null || !daysOk || amountFen === null) return;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, EMPTY_CALENDAR, HolidayYear } from '#shared/calendar/holiday-calendar';
+import { buildCalendar, dayKind, EMPTY_CALENDAR, HolidayYear } from '#shared/calendar/holiday-calendar';
+import { rotationSchedule } from '#shared/attendance/work-schedule';
+import { Rotation, Shift } from '#shared/schemas/attendance-setup';
 import { currentFact } from '#shared/cases/case-doc';
 import { transition, type CaseEventInput } from '#shared/cases/case-engine';
 import { offboardingMoney } from '#shared/cases/case-money';
@@ -65,7 +67,20 @@ describe('final wage of the last month (工资支付暂行规定 第九条; 21.7
     ['hired in the final month: from the hire date', '2026-05-15', '2026-05-06', undefined, { from: '2026-05-06', workingDays: 9, statutoryHolidays: 0, paidDays: 9 }],
     ['a six-day week', '2026-03-07', '2020-01-01', [1, 2, 3, 4, 5, 6], { from: '2026-03-01', workingDays: 6, statutoryHolidays: 0, paidDays: 6 }],
   ])('%s', (_n, terminationDate, hireDate, workDays, expected) => {
-    expect(finalMonthPaidDays({ terminationDate, hireDate, workDays, calendar })).toEqual({ ...expected, to: terminationDate });
+    const schedule = workDays ? { kindOn: (c: typeof calendar, date: string) => dayKind(c, date, { workDays }) } : null;
+    expect(finalMonthPaidDays({ terminationDate, hireDate, schedule, calendar })).toEqual({ ...expected, to: terminationDate });
+  });
+
+  it('a rotation counts the days its cycle works, and the statutory holidays', () => {
+    const day = Shift.parse({ id: 'd', kind: 'shift', name: '白班', start: '08:00', end: '20:00', workDays: [1, 2, 3, 4, 5], updatedAt: 0 });
+    const rotation = Rotation.parse({ id: 'r', kind: 'rotation', name: '做一休一', anchorDate: '2026-10-01', pattern: ['d', null], updatedAt: 0 });
+    const schedule = rotationSchedule(rotation, new Map([['d', day]]))!;
+    // 1–9 October: 1, 3, 5, 7 and 9 fall on the cycle's working day, but 1–7 are the 国庆 holidays (off), of
+    // which 1–3 are statutory (paid): 9 October worked + 3 statutory days.
+    expect(finalMonthPaidDays({ terminationDate: '2026-10-09', hireDate: '2020-01-01', schedule, calendar })).toEqual({ from: '2026-10-01', to: '2026-10-09', workingDays: 1, statutoryHolidays: 3, paidDays: 4 });
+    // Continuous production runs through the holidays: all five cycle days are worked (the statutory ones once).
+    const continuous = rotationSchedule({ ...rotation, observesPublicHolidays: false }, new Map([['d', day]]))!;
+    expect(finalMonthPaidDays({ terminationDate: '2026-10-09', hireDate: '2020-01-01', schedule: continuous, calendar })).toEqual({ from: '2026-10-01', to: '2026-10-09', workingDays: 5, statutoryHolidays: 0, paidDays: 5 });
   });
 
   it('without the year on file, holidays are not known (ordinary weeks)', () => {
