@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpochMs, Id, LocalDate } from '../schemas/common.ts';
-import { instantOf } from '../time.ts';
+import { instantOf, localDateTimeOf } from '../time.ts';
 import {
   CaseDoc,
   CaseParticipant,
@@ -278,7 +278,7 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       if (event.deliveredAt !== null) n.deliveredAt = n.deliveredAt === null ? event.deliveredAt : Math.min(n.deliveredAt, event.deliveredAt);
       if (event.acknowledgedAt !== null) n.acknowledgedAt = n.acknowledgedAt === null ? event.acknowledgedAt : Math.min(n.acknowledgedAt, event.acknowledgedAt);
       stepId = n.stepId;
-      detail = `${n.kind}: delivered ${n.deliveredAt ?? '-'}, acknowledged ${n.acknowledgedAt ?? '-'}`;
+      detail = `${n.kind}: delivered ${when(n.deliveredAt)}, acknowledged ${when(n.acknowledgedAt)}`;
       break;
     }
     case 'approve': {
@@ -351,7 +351,7 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       const unexplained = unexplainedFigures(figures, actor);
       if (unexplained.length) return { ok: false, reasons: unexplained };
       next.facts.push({ id: event.id, key: 'final-wage', value: { terminationDate, periodStart: event.periodStart, monthlySalaryFen: event.monthlySalaryFen, paidDays: event.paidDays, amountFen }, by: actor.id, at: now });
-      detail = `final wage ${amountFen.value} fen for ${event.periodStart}..${terminationDate}: ${event.monthlySalaryFen.value} / ${PAID_DAYS_PER_MONTH} x ${event.paidDays.value} days = ${formulaFen}${adjustmentText(figures)}`;
+      detail = `final wage ${yuan(amountFen.value)} for ${event.periodStart}..${terminationDate}: ${yuan(event.monthlySalaryFen.value)} / ${PAID_DAYS_PER_MONTH} x ${event.paidDays.value} days = ${yuan(formulaFen)}${adjustmentText(figures)}`;
       flagged = flagAdjustments(audit, 'final wage', doc.id, figures);
       break;
     }
@@ -389,7 +389,7 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
         by: actor.id,
         at: now,
       });
-      detail = `compensation ${amountFen.value} fen: ${r.months} months x ${r.monthlyWageUsedFen} fen${r.capped ? ' (capped at 3x the local average, at most 12 years)' : ''}${adjustmentText(figures)}`;
+      detail = `compensation ${yuan(amountFen.value)}: ${r.months} months x ${yuan(r.monthlyWageUsedFen)}${r.capped ? ' (capped at 3x the local average, at most 12 years)' : ''}${adjustmentText(figures)}`;
       flagged = flagAdjustments(audit, 'compensation', doc.id, figures);
       break;
     }
@@ -398,7 +398,7 @@ export function transition(doc: CaseDoc, template: CaseTemplate, eventInput: Cas
       const limit = maxLossDeduction(event.deduction);
       if (event.deduction.amountFen > limit.maxFen) return refuse(deductionOverCap(null, event.deduction.amountFen, limit.maxFen));
       next.facts.push({ id: event.id, key: 'deduction', value: event.deduction, by: actor.id, at: now });
-      detail = `deduction ${event.deduction.amountFen} fen for ${event.deduction.month} (cap ${limit.maxFen})`;
+      detail = `deduction ${yuan(event.deduction.amountFen)} for ${event.deduction.month} (cap ${yuan(limit.maxFen)})`;
       break;
     }
     case 'complete_step': {
@@ -560,6 +560,10 @@ function unexplainedFigures(figures: Record<string, Figure>, actor: CaseActor): 
   if (adjusted.length && !actor.roles.some((r) => OVERRIDERS.has(r))) return [{ code: 'forbidden', message: "only HR may use another figure than the records'" }];
   return adjusted.filter(([, f]) => !f.reason.trim()).map(([figure]) => ({ code: 'adjustment-needs-reason', figure }));
 }
+
+// Timeline details are read by people (on screen and in the evidence report): times in company time, money in yuan.
+const when = (ms: number | null) => (ms === null ? '-' : localDateTimeOf(ms).slice(0, 16));
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 function adjustmentText(figures: Record<string, Figure>): string {
   const adjusted = Object.entries(figures).filter(([, f]) => isAdjusted(f));

@@ -98,6 +98,8 @@ describe('dismissal for absenteeism (旷工解除)', () => {
       ['2026-03-10 12:02', hr, { type: 'close_case', outcome: 'dismissed' }],
     ]);
     expect(doc.status).toBe('completed');
+    // The timeline reads as people read it: the delivery in company time.
+    expect(doc.timeline.find((e) => e.type === 'notice_delivery')?.detail).toBe('return-to-work: delivered 2026-03-06 10:00, acknowledged -');
   });
 
   it('lists every missing precondition at once', () => {

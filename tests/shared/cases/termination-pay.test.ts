@@ -104,7 +104,7 @@ describe('recording the final wage and the compensation on an offboarding case',
       terminationDate: '2026-03-20', periodStart: '2026-03-01',
       monthlySalaryFen: { value: 600_000, fromRecords: 600_000, reason: '' }, paidDays: { value: 15, fromRecords: 15, reason: '' }, amountFen: { value: 413_793, fromRecords: 413_793, reason: '' },
     });
-    expect(r.doc.timeline.at(-1)).toMatchObject({ type: 'record_final_wage', flagged: false });
+    expect(r.doc.timeline.at(-1)).toMatchObject({ type: 'record_final_wage', flagged: false, detail: 'final wage ¥4137.93 for 2026-03-01..2026-03-20: ¥6000.00 / 21.75 x 15 days = ¥4137.93' });
     expect(r.audit).toEqual([expect.objectContaining({ action: 'update', flagged: false })]);
   });
 
