@@ -11,11 +11,9 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { today } from '../../components/format.ts';
 import { runFormSave } from '../../components/form-errors.ts';
 import { useT, type Translate } from '../../i18n/i18n.tsx';
-import { useAttendanceSetup } from '../attendance/use-attendance-data.ts';
-import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
-import { AssignScheduleModal, RemoveScheduleModal, type ScheduleRef } from './schedule-dialogs.tsx';
-import { saveRotation, scheduleUsage } from './schedule-records.ts';
+import { SchedulePanel, useScheduleActions, useSchedules } from './schedule-dialogs.tsx';
+import { saveRotation } from './schedule-records.ts';
 import { RowActions, weekdayLabel } from './shifts-view.tsx';
 
 const REST = '__rest__';
@@ -23,26 +21,13 @@ const REST = '__rest__';
 /** Rotations (倒班): their cycle at a glance, who is on each; create, edit, assign people, delete. */
 export function RotationsView() {
   const t = useT();
-  const setup = useAttendanceSetup();
-  const org = useOrg();
-  const { employees } = useEmployees();
-  const usage = useMemo(() => scheduleUsage(employees, setup.rotations), [employees, setup.rotations]);
+  const { setup, org, usage, names } = useSchedules();
+  const actions = useScheduleActions(names, usage);
   const shiftById = useMemo(() => new Map(setup.shifts.map((s) => [s.id, s])), [setup.shifts]);
-  const names = useMemo(() => new Map([...setup.shifts, ...setup.rotations].map((s) => [s.id, s.name])), [setup.shifts, setup.rotations]);
   const [editing, setEditing] = useState<Rotation | 'new' | null>(null);
-  const [assigning, setAssigning] = useState<ScheduleRef | null>(null);
-  const [removing, setRemoving] = useState<ScheduleRef | null>(null);
 
   return (
-    <Paper withBorder radius="md" p={0}>
-      <Group justify="space-between" px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-        <Text fw={600} size="sm">
-          {t('sch.tabRotations')} · {setup.rotations.length}
-        </Text>
-        <Button size="xs" leftSection={<IconPlus size={14} />} disabled={setup.shifts.length === 0} onClick={() => setEditing('new')} data-testid="rotation-new">
-          {t('sch.newRotation')}
-        </Button>
-      </Group>
+    <SchedulePanel title={`${t('sch.tabRotations')} · ${setup.rotations.length}`} newLabel={t('sch.newRotation')} onNew={() => setEditing('new')} newDisabled={setup.shifts.length === 0} newTestId="rotation-new">
       {setup.loaded && setup.rotations.length === 0 ? (
         <EmptyState icon={<IconCalendarRepeat size={22} />} title={t('sch.noRotations')} hint={setup.shifts.length === 0 ? t('sch.noRotationsNeedShifts') : t('sch.noRotationsHint')} />
       ) : (
@@ -85,7 +70,7 @@ export function RotationsView() {
                     {t('sch.assignedCount', { count: usage(r.id).employees })}
                   </Table.Td>
                   <Table.Td>
-                    <RowActions t={t} onEdit={() => setEditing(r)} onAssign={() => setAssigning(r)} onRemove={() => setRemoving(r)} />
+                    <RowActions t={t} onEdit={() => setEditing(r)} onAssign={() => actions.assign(r)} onRemove={() => actions.remove(r)} />
                   </Table.Td>
                 </Table.Tr>
               );
@@ -96,9 +81,8 @@ export function RotationsView() {
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={<Text fw={600}>{editing === 'new' ? t('sch.newRotation') : t('sch.editRotation')}</Text>} size="xl" centered>
         {editing !== null && <RotationForm rotation={editing === 'new' ? null : editing} shifts={setup.shifts} calendar={setup.calendar} onDone={() => setEditing(null)} />}
       </Modal>
-      <AssignScheduleModal target={assigning} scheduleNames={names} onClose={() => setAssigning(null)} />
-      <RemoveScheduleModal target={removing} use={removing ? usage(removing.id) : null} onClose={() => setRemoving(null)} />
-    </Paper>
+      {actions.dialogs}
+    </SchedulePanel>
   );
 }
 

@@ -1,17 +1,58 @@
-import { Alert, Badge, Button, Checkbox, Group, Modal, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconSearch } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { RenshiError } from '#shared/errors';
 import type { Employee } from '#shared/schemas/employee';
 import { useWriteContext } from '../../app/context.tsx';
 import { errorMessage } from '../../components/form-errors.ts';
 import { useT } from '../../i18n/i18n.tsx';
 import { useEmployees } from '../employees/use-employees.ts';
+import { useAttendanceSetup } from '../attendance/use-attendance-data.ts';
 import { useOrg } from '../org/use-org.ts';
-import { assignSchedule, removeSchedule, type ScheduleUse } from './schedule-records.ts';
+import { assignSchedule, removeSchedule, scheduleUsage, type ScheduleUse } from './schedule-records.ts';
 
 export type ScheduleRef = { id: string; name: string };
+
+/** What both tabs read: shifts and rotations, who uses each, and every schedule's name by id. */
+export function useSchedules() {
+  const setup = useAttendanceSetup();
+  const org = useOrg();
+  const { employees } = useEmployees();
+  const usage = useMemo(() => scheduleUsage(employees, setup.rotations), [employees, setup.rotations]);
+  const names = useMemo(() => new Map([...setup.shifts, ...setup.rotations].map((s) => [s.id, s.name])), [setup.shifts, setup.rotations]);
+  return { setup, org, usage, names };
+}
+
+/** Assigning people to, and deleting, a shift or rotation: the row actions open these dialogs. */
+export function useScheduleActions(names: ReadonlyMap<string, string>, usage: (id: string) => ScheduleUse) {
+  const [assigning, setAssigning] = useState<ScheduleRef | null>(null);
+  const [removing, setRemoving] = useState<ScheduleRef | null>(null);
+  const dialogs = (
+    <>
+      <AssignScheduleModal target={assigning} scheduleNames={names} onClose={() => setAssigning(null)} />
+      <RemoveScheduleModal target={removing} use={removing ? usage(removing.id) : null} onClose={() => setRemoving(null)} />
+    </>
+  );
+  return { assign: setAssigning, remove: setRemoving, dialogs };
+}
+
+/** A tab's frame: its title and count, the button that adds one, then the list. */
+export function SchedulePanel({ title, newLabel, onNew, newDisabled, newTestId, children }: { title: string; newLabel: string; onNew: () => void; newDisabled?: boolean; newTestId: string; children: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p={0}>
+      <Group justify="space-between" px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Text fw={600} size="sm">
+          {title}
+        </Text>
+        <Button size="xs" leftSection={<IconPlus size={14} />} disabled={newDisabled} onClick={onNew} data-testid={newTestId}>
+          {newLabel}
+        </Button>
+      </Group>
+      {children}
+    </Paper>
+  );
+}
 
 /** Asks before deleting a shift or rotation, and says plainly why it cannot be deleted while in use. */
 export function RemoveScheduleModal({ target, use, onClose }: { target: ScheduleRef | null; use: ScheduleUse | null; onClose: () => void }) {

@@ -1,17 +1,15 @@
-import { ActionIcon, Badge, Button, Chip, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Chip, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconClock, IconPencil, IconPlus, IconTrash, IconUsersPlus } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { IconClock, IconPencil, IconTrash, IconUsersPlus } from '@tabler/icons-react';
+import { useState } from 'react';
 import type { Shift } from '#shared/schemas/attendance-setup';
 import { useWriteContext } from '../../app/context.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { runFormSave } from '../../components/form-errors.ts';
 import { useT, type MessageKey, type Translate } from '../../i18n/i18n.tsx';
-import { useAttendanceSetup } from '../attendance/use-attendance-data.ts';
-import { useEmployees } from '../employees/use-employees.ts';
 import { useOrg } from '../org/use-org.ts';
-import { AssignScheduleModal, RemoveScheduleModal, type ScheduleRef } from './schedule-dialogs.tsx';
-import { saveShift, scheduleUsage } from './schedule-records.ts';
+import { SchedulePanel, useScheduleActions, useSchedules } from './schedule-dialogs.tsx';
+import { saveShift } from './schedule-records.ts';
 
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 export const weekdayLabel = (t: Translate, d: number) => t(`sch.wd.${d}` as MessageKey);
@@ -19,25 +17,12 @@ export const weekdayLabel = (t: Translate, d: number) => t(`sch.wd.${d}` as Mess
 /** The shifts on file: hours, grace, work days and who is on each; create, edit, assign people, delete. */
 export function ShiftsView() {
   const t = useT();
-  const setup = useAttendanceSetup();
-  const org = useOrg();
-  const { employees } = useEmployees();
-  const usage = useMemo(() => scheduleUsage(employees, setup.rotations), [employees, setup.rotations]);
-  const names = useMemo(() => new Map([...setup.shifts, ...setup.rotations].map((s) => [s.id, s.name])), [setup.shifts, setup.rotations]);
+  const { setup, org, usage, names } = useSchedules();
+  const actions = useScheduleActions(names, usage);
   const [editing, setEditing] = useState<Shift | 'new' | null>(null);
-  const [assigning, setAssigning] = useState<ScheduleRef | null>(null);
-  const [removing, setRemoving] = useState<ScheduleRef | null>(null);
 
   return (
-    <Paper withBorder radius="md" p={0}>
-      <Group justify="space-between" px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-        <Text fw={600} size="sm">
-          {t('sch.tabShifts')} · {setup.shifts.length}
-        </Text>
-        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setEditing('new')} data-testid="shift-new">
-          {t('sch.newShift')}
-        </Button>
-      </Group>
+    <SchedulePanel title={`${t('sch.tabShifts')} · ${setup.shifts.length}`} newLabel={t('sch.newShift')} onNew={() => setEditing('new')} newTestId="shift-new">
       {setup.loaded && setup.shifts.length === 0 ? (
         <EmptyState icon={<IconClock size={22} />} title={t('sch.noShifts')} hint={t('sch.noShiftsHint')} />
       ) : (
@@ -89,7 +74,7 @@ export function ShiftsView() {
                     {t('sch.assignedCount', { count: use.employees })}
                   </Table.Td>
                   <Table.Td>
-                    <RowActions t={t} onEdit={() => setEditing(s)} onAssign={() => setAssigning(s)} onRemove={() => setRemoving(s)} />
+                    <RowActions t={t} onEdit={() => setEditing(s)} onAssign={() => actions.assign(s)} onRemove={() => actions.remove(s)} />
                   </Table.Td>
                 </Table.Tr>
               );
@@ -100,9 +85,8 @@ export function ShiftsView() {
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={<Text fw={600}>{editing === 'new' ? t('sch.newShift') : t('sch.editShift')}</Text>} size="lg" centered>
         {editing !== null && <ShiftForm shift={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
       </Modal>
-      <AssignScheduleModal target={assigning} scheduleNames={names} onClose={() => setAssigning(null)} />
-      <RemoveScheduleModal target={removing} use={removing ? usage(removing.id) : null} onClose={() => setRemoving(null)} />
-    </Paper>
+      {actions.dialogs}
+    </SchedulePanel>
   );
 }
 
