@@ -1,12 +1,14 @@
 /**
  * Demo devices: `npm run sim:devices [-- --zk-port 4370 --hanvon-port 9922 --days 5 --users 300]`.
  * Starts a ZKTeco terminal (TCP+UDP) and a Hanvon terminal with users E0001.. matching the demo
- * employees and a few working days of punches, then keeps punching live every so often.
+ * employees and the last few days of their punches (by each one's shift or rotation, see demo-punches.ts),
+ * then keeps punching live every so often.
  */
 import { parseArgs } from 'node:util';
-import { addDays, localDateOf, localDateTimeOf } from '#shared/time';
+import { addDays, localDateOf } from '#shared/time';
+import { demoCompanyRecords } from './demo-punches.ts';
 import { HanvonSimulator } from './hanvon/hanvon-simulator.ts';
-import { makeRecords, makeUsers, ZkSimulator } from './zkteco/zk-simulator.ts';
+import { makeUsers, ZkSimulator } from './zkteco/zk-simulator.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +22,8 @@ const { values } = parseArgs({
 });
 const users = makeUsers(Number(values.users));
 const days = Number(values.days);
-const firstDay = addDays(localDateOf(Date.now()), -days);
-const now = localDateTimeOf(Date.now());
-const records = makeRecords(users, firstDay, users.length * 2 * (days + 1), 2026).filter((r) => r.localTime <= now);
+// The demo company's own people (E0001..) punching by their shifts and rotation, up to now.
+const records = demoCompanyRecords({ employees: users.length, firstDay: addDays(localDateOf(Date.now()), -days), until: Date.now() });
 
 const zk = await new ZkSimulator({ host: values.host, port: Number(values['zk-port']), serialNumber: 'ZK-DEMO-0001', users, records: [...records], commKey: Number(values['comm-key']) }).start();
 const hanvonUsers = users.slice(0, Math.ceil(users.length / 3));
