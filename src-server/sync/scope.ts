@@ -37,14 +37,20 @@ export function siteOf(collection: CollectionName, doc: SyncDoc): string | null 
   return typeof value === 'string' ? value : null;
 }
 
+/** Work-chat reviews and HR's decisions on their findings hold employees' messages and HR's notes about
+ *  them (PIPL 第51条: access control): only HR and admins receive them, though settings reach every role. */
+export const HR_ONLY_SETTINGS: ReadonlySet<string> = new Set(['chat_review', 'chat_decision']);
+
 /**
  * Whether a principal may read this document at all. Restricted cases (sensitive events) reach only the
- * users on their access list (by user name), whatever the role; everything else is decided by role and site.
+ * users on their access list (by user name), whatever the role; work-chat reviews only HR and admins;
+ * everything else is decided by role and site.
  */
 export function mayRead(principal: Principal, collection: CollectionName, doc: SyncDoc): boolean {
+  if (collection === 'settings') return !HR_ONLY_SETTINGS.has(String(doc.kind)) || seesSensitiveFields(principal.role);
   if (collection !== 'cases' || doc.restricted !== true) return true;
   return Array.isArray(doc.access) && canAccessCase({ restricted: true, access: doc.access as never }, principal.name);
 }
 
 /** Collections where some documents are hidden from some readers (pull filters them one by one). */
-export const hasPerDocumentAccess = (collection: CollectionName) => collection === 'cases';
+export const hasPerDocumentAccess = (collection: CollectionName) => collection === 'cases' || collection === 'settings';

@@ -142,7 +142,7 @@ export function syncService({ db, repo, feed, now = Date.now }: Deps) {
           const stored = masters.get(incoming.id);
           const master = visible(stored);
           if (stored && !mayRead(principal, collection, stored.doc)) {
-            rejections.push({ id: incoming.id, code: 'forbidden', message: 'this case is restricted to the people on its access list' });
+            rejections.push({ id: incoming.id, code: 'forbidden', message: collection === 'cases' ? 'this case is restricted to the people on its access list' : 'only HR and admins may read or change this document' });
             continue;
           }
           if (stored && !master) {
