@@ -13,7 +13,8 @@ export const MIGRATIONS: Record<CollectionName, MigrationStrategies> = {
   // v1 only adds the case-template fields; stored shifts, devices and holiday years are unchanged.
   // Both add fields only case templates have; a stored template without `retired` reads as not retired.
   // v3 adds the fields of rotations, a new kind: nothing stored changes.
-  settings: { 1: (doc) => doc, 2: (doc) => doc, 3: (doc) => doc },
+  // v4 adds the work-channel review's kinds (and encrypts fields only they have): nothing stored changes.
+  settings: { 1: (doc) => doc, 2: (doc) => doc, 3: (doc) => doc, 4: (doc) => doc },
   punches: {},
   requests: {},
   audit: {},

@@ -66,7 +66,10 @@ export const settingsSchema = {
   // v1: HR's own case templates (kind case_template: template, derivedFrom, importedBy).
   // v2: a custom template can be retired (case_template: retired).
   // v3: rotations (kind rotation: anchorDate, pattern, observesPublicHolidays).
-  version: 3,
+  // v4: work-channel review (keyword_list: list, copiedFrom, savedBy; chat_review: review, findings;
+  //     chat_decision: findingId, reviewId, decision). Reviews and decisions hold chat messages and HR's notes
+  //     about a person, so they are encrypted at rest like case evidence.
+  version: 4,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -99,10 +102,21 @@ export const settingsSchema = {
     derivedFrom: { type: ['object', 'null'] },
     importedBy: str,
     retired: { type: ['object', 'null'] },
+    // keyword list (HR's copy or own list)
+    list: { type: 'object' },
+    copiedFrom: nullableStr,
+    savedBy: str,
+    // chat review (one imported log of one work account) and a decision on one of its findings
+    review: { type: 'object' },
+    findings: { type: 'array', items: { type: 'object' } },
+    findingId: str,
+    reviewId: str,
+    decision: { type: 'object' },
     updatedAt: ms,
   },
   required: ['id', 'kind', 'updatedAt'],
   indexes: ['kind'],
+  encrypted: ['review', 'findings', 'decision'],
 } as const satisfies RxJsonSchema<Record<string, unknown>>;
 
 export const punchSchema = {

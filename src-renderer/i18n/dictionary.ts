@@ -6,6 +6,7 @@ import { holidayEn, holidayZh } from '../features/schedules/holiday-messages.ts'
 import { scheduleEn, scheduleZh } from '../features/schedules/schedule-messages.ts';
 import { trendEn, trendZh } from '../features/attendance/trend-messages.ts';
 import { requestDecisionEn, requestDecisionZh } from '../features/attendance/request-decision-messages.ts';
+import { chatReviewEn, chatReviewZh } from '../features/review-chat/chat-review-messages.ts';
 
 /**
  * UI strings. Simplified Chinese is the source language (HR operators and site admins in China); English
@@ -375,6 +376,9 @@ const zhCN = {
 
   // ---- offboarding money panel and teachers' class reassignment (own file)
   ...offboardingZh,
+
+  // ---- work-channel review (own file)
+  ...chatReviewZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -742,6 +746,9 @@ const en: Record<MessageKey, string> = {
 
   // ---- offboarding money panel and teachers' class reassignment (own file)
   ...offboardingEn,
+
+  // ---- work-channel review (own file)
+  ...chatReviewEn,
 };
 
 export type Language = 'zh-CN' | 'en';

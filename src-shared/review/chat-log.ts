@@ -5,10 +5,12 @@ import { instantOf } from '../time.ts';
  * Parsers for exported work-chat logs (WeCom / WeChat work accounts). Three shapes are accepted:
  *  - CSV with a header row: time, sender, text (required) and conversation (optional); Chinese headers
  *    时间 / 发送人 / 内容 / 会话 work too. Quoted fields may hold commas, quotes ("") and line breaks.
- *  - JSON: an array of messages, or {messages: [...]}, each {time|sentAt, sender|from, text|content,
- *    conversation?}.
+ *  - JSON: an array of messages, or {account?, messages: [...]}, each {time|sentAt, sender|from,
+ *    text|content, conversation?}. `account` (or `owner`) is the account the export says it is from.
  *  - TXT as chat clients export it: a line "YYYY-MM-DD HH:MM[:SS] sender: text"; following lines that do
  *    not start with a time continue the message.
+ * Files come as bytes (`decodeChatFile`): UTF-8 (a BOM is dropped), or GBK / GB18030 when they are not valid
+ * UTF-8, as Excel and chat tools on Chinese Windows save CSV and TXT.
  * Times are Shanghai wall time ("2026-03-01 10:00[:00]"), ISO 8601 with an offset, or epoch milliseconds.
  *
  * All-or-nothing: one bad row and the whole file is refused with every bad row listed (row = line number
@@ -31,7 +33,7 @@ export type ChatMessage = {
 };
 
 export type RowError = { row: number; field: string | null; message: string };
-export type ParseResult = { ok: true; messages: ChatMessage[] } | { ok: false; errors: RowError[] };
+export type ParseResult = { ok: true; messages: ChatMessage[]; account: string | null } | { ok: false; errors: RowError[] };
 
 export const MAX_CHAT_MESSAGES = 200_000;
 const MAX_TEXT = 10_000;
@@ -39,6 +41,19 @@ const MAX_TEXT = 10_000;
 export function formatOf(fileName: string): ChatFormat | null {
   const ext = /\.([a-z]+)$/i.exec(fileName.trim())?.[1]?.toLowerCase();
   return ext === 'csv' || ext === 'json' || ext === 'txt' ? ext : null;
+}
+
+export const ChatEncoding = z.enum(['utf-8', 'gb18030']);
+export type ChatEncoding = z.infer<typeof ChatEncoding>;
+
+/** The file's text and how it was read: UTF-8 when the bytes are valid UTF-8, else GB18030 (a superset of
+ *  GBK). The file hash is taken over the bytes, never over this text. */
+export function decodeChatFile(bytes: Uint8Array): { text: string; encoding: ChatEncoding } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
+  }
 }
 
 export function parseChatLog(text: string, format: ChatFormat): ParseResult {
@@ -67,10 +82,10 @@ export function parseChatTime(value: unknown): number | null {
   return null;
 }
 
-function finish(messages: ChatMessage[], errors: RowError[]): ParseResult {
+function finish(messages: ChatMessage[], errors: RowError[], account: string | null = null): ParseResult {
   if (!errors.length && messages.length === 0) errors.push({ row: 0, field: null, message: 'the file holds no messages' });
   if (messages.length > MAX_CHAT_MESSAGES) errors.push({ row: 0, field: null, message: `more than ${MAX_CHAT_MESSAGES} messages: split the export` });
-  return errors.length ? { ok: false, errors } : { ok: true, messages };
+  return errors.length ? { ok: false, errors } : { ok: true, messages, account };
 }
 
 function checkMessage(row: number, fields: { time: unknown; sender: unknown; text: unknown; conversation: unknown }, raw: string, errors: RowError[]): ChatMessage | null {
@@ -171,9 +186,13 @@ function parseJson(text: string): ParseResult {
   } catch (err) {
     return { ok: false, errors: [{ row: 0, field: null, message: `not JSON: ${err instanceof Error ? err.message : String(err)}` }] };
   }
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { messages?: unknown }).messages) ? (value as { messages: unknown[] }).messages : null;
+  const wrapper = value && typeof value === 'object' && !Array.isArray(value) ? (value as { messages?: unknown; account?: unknown; owner?: unknown }) : null;
+  const list = Array.isArray(value) ? value : Array.isArray(wrapper?.messages) ? (wrapper.messages as unknown[]) : null;
   if (!list) return { ok: false, errors: [{ row: 0, field: null, message: 'expected an array of messages or {"messages": [...]}' }] };
   const errors: RowError[] = [];
+  const declared = wrapper?.account ?? wrapper?.owner ?? null;
+  if (declared !== null && (typeof declared !== 'string' || !declared.trim() || declared.length > 200)) errors.push({ row: 0, field: 'account', message: 'account must be the account name the export is from' });
+  const account = typeof declared === 'string' && declared.trim() ? declared.trim() : null;
   const messages: ChatMessage[] = [];
   list.forEach((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
@@ -184,7 +203,7 @@ function parseJson(text: string): ParseResult {
     const m = checkMessage(i + 1, { time: o.time ?? o.sentAt, sender: o.sender ?? o.from, text: o.text ?? o.content, conversation: o.conversation ?? o.chat }, JSON.stringify(item), errors);
     if (m) messages.push(m);
   });
-  return finish(messages, errors);
+  return finish(messages, errors, account);
 }
 
 // ---------------------------------------------------------------------------------------------------------

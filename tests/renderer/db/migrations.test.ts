@@ -10,6 +10,8 @@ import { agreedAddressesOf } from '#shared/cases/delivery-address';
 import { Employee } from '#shared/schemas/employee';
 import { SettingsDoc } from '#shared/schemas/settings';
 import { Rotation } from '#shared/schemas/attendance-setup';
+import { chatDecisionSetting, chatReviewSetting, keywordListSetting } from '#shared/review/review-records';
+import { decideFinding, reviewChatLog } from '#shared/review/work-chat-review';
 import { listEmployees, saveEmployee } from '../../../src-renderer/db/employees.ts';
 import { stripMeta } from '../../../src-renderer/db/records.ts';
 import { MIGRATIONS } from '../../../src-renderer/db/migrations.ts';
@@ -60,7 +62,7 @@ test('settings stored under v0 open under the current schema, unchanged', async 
   await v0.settings!.bulkInsert([...company.shifts, ...company.devices]);
   await v0.close();
 
-  expect(STORAGE_SCHEMAS.settings.version).toBe(3);
+  expect(STORAGE_SCHEMAS.settings.version).toBe(4);
   const { db } = await openTestDb({ idb, name: 'mig-settings' });
   const back = (await db.settings.find().exec()).map((d) => stripMeta(d.toMutableJSON() as Record<string, unknown>));
   expect(back.map((d) => SettingsDoc.parse(d))).toEqual(expect.arrayContaining([...company.shifts, ...company.devices].map((d) => SettingsDoc.parse(d))));
@@ -215,4 +217,44 @@ test('a site stored under org v0 opens under v1 with the default rule settings',
   const department = stripMeta((await db.org.findOne(demoFactory({ employees: 1 }).departments[0]!.id).exec())!.toMutableJSON() as Record<string, unknown>);
   expect(department).not.toHaveProperty('missedPunchAlerts');
   await db.close();
+});
+
+// settings v3 -> v4 (work-channel review: keyword lists, reviews, decisions; review fields encrypted at rest):
+// what a terminal stored under v3 opens unchanged, and the review's documents are then stored beside it,
+// their chat messages and HR's notes unreadable in the raw IndexedDB rows.
+test('settings stored under v3 open under v4; keyword lists, reviews and decisions are stored, reviews encrypted', async () => {
+  const idb = freshIndexedDb();
+  const { list: _l, copiedFrom: _c, savedBy: _s, review: _r, findings: _f, findingId: _fi, reviewId: _ri, decision: _d, ...v3Props } = STORAGE_SCHEMAS.settings.properties;
+  const { encrypted: _e, ...v4Rest } = STORAGE_SCHEMAS.settings;
+  const v3 = await createRxDatabase({
+    name: 'mig-settings-v3',
+    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: idb.storage as RxStorage<any, any> }),
+    password: 'test-secret-0123456789',
+    multiInstance: false,
+  });
+  await v3.addCollections({ settings: { schema: { ...v4Rest, version: 3, properties: v3Props }, migrationStrategies: { 1: (d: unknown) => d, 2: (d: unknown) => d, 3: (d: unknown) => d } } });
+  const company = demoFactory({ employees: 1 });
+  const rotation = Rotation.parse({ id: 'rot-1', kind: 'rotation', name: '做二休二', anchorDate: '2026-03-02', pattern: [company.shifts[0]!.id, null], updatedAt: 2 });
+  await v3.settings!.bulkInsert([...company.shifts, rotation]);
+  await v3.close();
+
+  const { db } = await openTestDb({ idb, name: 'mig-settings-v3' });
+  const back = (await db.settings.find().exec()).map((d) => SettingsDoc.parse(stripMeta(d.toMutableJSON() as Record<string, unknown>)));
+  expect(back).toEqual(expect.arrayContaining([...company.shifts, rotation].map((d) => SettingsDoc.parse(d))));
+  expect(back).toHaveLength(company.shifts.length + 1);
+
+  const li = { id: 'emp-li', name: '李小明', siteId: 'site-1', workAccounts: [{ kind: 'wecom' as const, account: 'wx-li', revokedAt: null, revokedBy: null }] };
+  const scanned = await reviewChatLog({ fileName: 'li.txt', bytes: new TextEncoder().encode('2026-03-01 10:00 wx-li: 我们那个垃圾领导\n'), format: 'txt', employee: li, account: li.workAccounts[0]!, roles: [] });
+  if (!scanned.ok) throw new Error('refused');
+  const review = chatReviewSetting(scanned.outcome, { employee: li, account: li.workAccounts[0]!, fileName: 'li.txt', roles: [], importedBy: 'hr-wang', importedAt: 3 });
+  const decision = chatDecisionSetting(review.findings[0]!, review, decideFinding({ status: 'dismissed', by: 'hr-wang', at: 4, note: '引用客户的话，并非本人意见' }));
+  const list = keywordListSetting({ id: 'leak-salary', role: 'manager', category: 'leak', severity: 'medium', label: { zh: '泄露薪资', en: 'Leaking pay' }, keywords: ['工资条发你'] }, { savedBy: 'hr-wang', now: 5 });
+  await db.settings.bulkInsert([review, decision, list]);
+  for (const doc of [review, decision, list]) expect(SettingsDoc.parse(stripMeta((await db.settings.findOne(doc.id).exec())!.toMutableJSON() as Record<string, unknown>))).toEqual(doc);
+  await db.close();
+  const raw = JSON.stringify(await rawRows(idb));
+  expect(raw).toContain(review.id);
+  expect(raw).not.toContain('垃圾领导');
+  expect(raw).not.toContain('引用客户的话');
+  expect(raw).toContain('工资条发你'); // keyword lists are configuration, not personal information
 });

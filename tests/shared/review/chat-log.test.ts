@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOf, parseChatLog, parseChatTime, type ChatFormat, type ParseResult } from '#shared/review/chat-log';
+import { decodeChatFile, formatOf, parseChatLog, parseChatTime, type ChatFormat, type ParseResult } from '#shared/review/chat-log';
 import { instantOf } from '#shared/time';
 
 const ok = (r: ParseResult) => {
@@ -61,7 +61,42 @@ describe('CSV', () => {
   });
 });
 
+/** GBK bytes of a string, built by inverting the GB18030 decoder over the two-byte range. */
+function encodeGbk(text: string): Uint8Array {
+  const decoder = new TextDecoder('gb18030');
+  const table = new Map<string, number[]>();
+  for (let hi = 0x81; hi <= 0xfe; hi++) for (let lo = 0x40; lo <= 0xfe; lo++) if (lo !== 0x7f) table.set(decoder.decode(new Uint8Array([hi, lo])), [hi, lo]);
+  return new Uint8Array([...text].flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : table.get(ch)!)));
+}
+
+describe('decodeChatFile', () => {
+  const csv = '时间,发送人,内容,会话\r\n2026-03-01 10:00,李小明,我们那个垃圾领导,王总\r\n';
+
+  it('reads a GBK CSV as Excel on Chinese Windows saves it', () => {
+    const bytes = encodeGbk(csv);
+    expect(bytes.length).toBeLessThan(new TextEncoder().encode(csv).length); // two bytes a character, not three
+    const { text, encoding } = decodeChatFile(bytes);
+    expect(encoding).toBe('gb18030');
+    expect(ok(parseChatLog(text, 'csv'))[0]).toMatchObject({ sender: '李小明', text: '我们那个垃圾领导', conversation: '王总' });
+  });
+
+  it('reads UTF-8, with or without a BOM', () => {
+    const plain = new TextEncoder().encode(csv);
+    expect(decodeChatFile(plain)).toEqual({ text: csv, encoding: 'utf-8' });
+    expect(decodeChatFile(new Uint8Array([0xef, 0xbb, 0xbf, ...plain]))).toEqual({ text: csv, encoding: 'utf-8' });
+  });
+});
+
 describe('JSON', () => {
+  it('reads the account an export names', () => {
+    const r = parseChatLog(JSON.stringify({ account: ' wx-li ', messages: [{ time: '2026-03-01 10:00', sender: 'li', text: 'hi' }] }), 'json');
+    expect(r.ok && r.account).toBe('wx-li');
+    expect(ok(parseChatLog(JSON.stringify({ owner: 'wx-li', messages: [{ time: '2026-03-01 10:00', sender: 'li', text: 'hi' }] }), 'json'))).toHaveLength(1);
+    expect(errors(parseChatLog(JSON.stringify({ account: 7, messages: [{ time: '2026-03-01 10:00', sender: 'li', text: 'hi' }] }), 'json'))).toEqual([{ row: 0, field: 'account', message: 'account must be the account name the export is from' }]);
+    const csv = parseChatLog('time,sender,text\n2026-03-01 10:00,li,hi\n', 'csv');
+    expect(csv.ok && csv.account).toBeNull();
+  });
+
   it('reads an array or {messages}, with field aliases', () => {
     const a = ok(parseChatLog(JSON.stringify([{ time: '2026-03-01 10:00', sender: 'li', text: 'hi' }]), 'json'));
     const b = ok(parseChatLog(JSON.stringify({ messages: [{ sentAt: 1772330400000, from: 'li', content: 'hi', chat: '客户群' }] }), 'json'));
