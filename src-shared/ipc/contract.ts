@@ -26,17 +26,33 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const TerminalSettings = z.object({
+const SettingsFields = z.object({
   /** 'embedded': this computer runs the sync server; 'remote': use serverUrl; 'offline': never sync. */
-  serverMode: z.enum(['embedded', 'remote', 'offline']).default('embedded'),
-  serverUrl: z.string().url().nullable().default(null),
-  siteId: z.string().nullable().default(null),
-  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  serverMode: z.enum(['embedded', 'remote', 'offline']),
+  serverUrl: z.string().url().nullable(),
+  siteId: z.string().nullable(),
+  language: z.enum(['zh-CN', 'en']),
   /** After the sync server has been out of reach this long, this terminal runs the missed-punch chains itself
    *  (src-shared/escalation/terminal-escalation.ts); 0 = at once. */
-  offlineTakeoverMinutes: z.number().int().min(0).max(24 * 60).default(10),
+  offlineTakeoverMinutes: z.number().int().min(0).max(24 * 60),
+});
+
+/** A terminal's settings; a fresh terminal starts with the defaults. */
+export const TerminalSettings = z.object({
+  serverMode: SettingsFields.shape.serverMode.default('embedded'),
+  serverUrl: SettingsFields.shape.serverUrl.default(null),
+  siteId: SettingsFields.shape.siteId.default(null),
+  language: SettingsFields.shape.language.default('zh-CN'),
+  offlineTakeoverMinutes: SettingsFields.shape.offlineTakeoverMinutes.default(10),
 });
 export type TerminalSettings = z.infer<typeof TerminalSettings>;
+
+/**
+ * A change to some of the settings; the fields it leaves out keep their values. Not `TerminalSettings.partial()`:
+ * zod fills the defaults into absent optional fields, so choosing the terminal's site would have reset a
+ * remote server to 'embedded' and dropped its address.
+ */
+export const TerminalSettingsPatch = SettingsFields.partial();
 
 const Empty = z.object({}).strict();
 
@@ -60,7 +76,7 @@ export const appContract = {
   /** Secret for the local database's field encryption: OS keychain (safeStorage) on desktop, a configured secret on the web host. */
   databaseSecret: { input: Empty, output: z.object({ secret: z.string().min(16) }) },
   settingsGet: { input: Empty, output: TerminalSettings },
-  settingsSet: { input: TerminalSettings.partial(), output: TerminalSettings },
+  settingsSet: { input: TerminalSettingsPatch, output: TerminalSettings },
   notify: {
     /** `id`: the same note shown twice (e.g. by the page itself and again by this call's echo) appears once. */
     input: z.object({ title: z.string().min(1).max(200), body: z.string().max(2000), siteId: z.string().nullable().default(null), id: z.string().max(300).optional() }),

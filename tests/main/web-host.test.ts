@@ -44,6 +44,15 @@ describe('web host bridge', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).language).toBe('en');
   });
 
+  test('a change to one setting keeps the others (choosing the site does not reset the server)', async () => {
+    const remote = { serverMode: 'remote', serverUrl: 'http://192.168.1.10:8787', offlineTakeoverMinutes: 30 };
+    expect(await (await call('settingsSet', JSON.stringify(remote))).json()).toMatchObject({ ok: true, data: remote });
+    expect(await (await call('settingsSet', JSON.stringify({ siteId: 'site-dg1' }))).json()).toMatchObject({ ok: true, data: { ...remote, siteId: 'site-dg1', language: 'en' } });
+    expect(await (await call('settingsSet', JSON.stringify({ language: 'zh-CN' }))).json()).toMatchObject({ ok: true, data: { ...remote, siteId: 'site-dg1', language: 'zh-CN' } });
+    expect((await (await call('settingsGet', '{}')).json()).data).toMatchObject({ ...remote, siteId: 'site-dg1' });
+    await call('settingsSet', JSON.stringify({ serverMode: 'embedded', serverUrl: null, siteId: null, offlineTakeoverMinutes: 10 }));
+  });
+
   test('unknown calls, extra fields, non-JSON bodies and GETs are refused with reasons', async () => {
     expect(await (await call('deleteEverything', '{}')).json()).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await (await call('appInfo', '{"sneaky":1}')).json()).toMatchObject({ ok: false, error: { code: 'validation-failed' } });
