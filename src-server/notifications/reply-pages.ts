@@ -21,9 +21,10 @@ const STYLE = `
   .buttons{display:grid;gap:12px;margin-top:8px}
   button{font-size:18px;padding:14px;border-radius:10px;border:1px solid #1c7ed6;background:#1c7ed6;color:#fff;width:100%}
   button.secondary{background:#fff;color:#1c7ed6}
-  textarea{width:100%;box-sizing:border-box;font-size:16px;padding:10px;border-radius:8px;border:1px solid #ced4da;min-height:88px}
+  textarea{width:100%;box-sizing:border-box;font:inherit;font-size:16px;padding:10px;border-radius:8px;border:1px solid #ced4da;min-height:88px}
   label{display:block;margin:8px 0 6px;color:#495057}
-  .muted{color:#868e96;font-size:14px}`;
+  .muted{color:#868e96;font-size:14px}
+  form+.muted{margin-top:16px}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html>

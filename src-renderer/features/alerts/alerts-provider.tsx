@@ -75,12 +75,15 @@ export const useAlerts = () => useContext(Ctx);
  * Shows the main process's `notification` events inside the page. In web mode this is the only way the
  * alert watcher's notifications reach the operator; on the desktop the OS shows them as well.
  */
+/** A note's body is lines (the message's subject, then its text): kept as lines, not run into one. */
+export const NOTE_STYLES = { description: { whiteSpace: 'pre-line' } } as const;
+
 export function BridgeNotifications() {
   const { api } = useRenshi();
   useEffect(
     () =>
       api.on('notification', (note) => {
-        notifications.show({ ...(note.id ? { id: note.id } : {}), title: note.title, message: note.body, color: 'red', autoClose: 15_000, withBorder: true, 'data-testid': 'bridge-notification' } as Parameters<typeof notifications.show>[0]);
+        notifications.show({ ...(note.id ? { id: note.id } : {}), title: note.title, message: note.body, color: 'red', autoClose: 15_000, withBorder: true, styles: NOTE_STYLES, 'data-testid': 'bridge-notification' } as Parameters<typeof notifications.show>[0]);
       }),
     [api],
   );

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { DEFAULT_TAKEOVER_MS } from '#shared/escalation/terminal-escalation';
 import { useRenshi } from '../../app/context.tsx';
 import { useSync } from '../../sync/sync-provider.tsx';
+import { NOTE_STYLES } from './alerts-provider.tsx';
 import { offlineEscalationTick, storedShown } from './offline-escalation.ts';
 
 const TICK_MS = 60_000;
@@ -33,7 +34,7 @@ export function OfflineEscalationRunner() {
         await offlineEscalationTick({ db, now: Date.now(), shown, siteId, notify: async (note) => {
           // Shown in the page at once (the bridge's event stream may not be connected yet right after a
           // start), and by the OS through main; the bridge's echo carries the same id, so it shows once.
-          notifications.show({ id: note.id, title: note.title, message: note.body, color: 'red', autoClose: 30_000, withBorder: true });
+          notifications.show({ id: note.id, title: note.title, message: note.body, color: 'red', autoClose: 30_000, withBorder: true, styles: NOTE_STYLES });
           await api.notify(note);
           return true;
         } });
