@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { shiftDayAt } from '#shared/attendance/shift-day';
 import { calendarFrom, dayKind, HolidayYear, isWorkingDay } from '#shared/calendar/holiday-calendar';
 import { Shift } from '#shared/schemas/attendance-setup';
-import { localDateTimeOf } from '#shared/time';
+import { isoWeekday, localDateTimeOf } from '#shared/time';
 import { startWebApp } from '../../src-main/host/web-app.ts';
 import { SMS_AUTH, startHttpPeers, type HttpPeers } from '../server/notifications/peers.ts';
 import { launchChromium, newAppPage } from './browser.ts';
@@ -91,21 +91,29 @@ export async function startEscalationWorld(name: string, env: Record<string, str
   };
 }
 
-/**
- * A shift that started 30 minutes ago on a working day, so the anomaly rule fires now. On a public holiday the
- * rule rightly stays quiet, so the clock then moves to the next working day: `offsetMs` says how far.
- */
-export function shiftStartedHalfAnHourAgo(id: string, siteId: string, realNow: () => number) {
+/** The China holiday calendar bundled in resources/holidays/, as the app and the server read it. */
+export function bundledCalendar() {
   const dir = new URL('../../resources/holidays/', import.meta.url);
   const years = readdirSync(dir)
     .filter((n) => /^cn-\d{4}\.json$/.test(n))
     .map((n) => HolidayYear.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8'))));
-  const calendar = calendarFrom(years, []);
-  for (let days = 0; days < 14; days++) {
+  return calendarFrom(years, []);
+}
+
+/**
+ * A shift that started 30 minutes ago on a working day, so the anomaly rule fires now. On a public holiday the
+ * rule rightly stays quiet, so the clock then moves to the next working day: `offsetMs` says how far.
+ * `weekday` (1 = Monday … 7 = Sunday) moves it on to the next working day that is that day of the week.
+ */
+export function shiftStartedHalfAnHourAgo(id: string, siteId: string, realNow: () => number, opts: { weekday?: number } = {}) {
+  const calendar = bundledCalendar();
+  for (let days = 0; days < 21; days++) {
     const now = realNow() + days * 86_400_000;
     const hhmm = (at: number) => localDateTimeOf(at).slice(11, 16);
     const shift = Shift.parse({ id, kind: 'shift', name: '测试班', siteId, start: hhmm(now - 30 * 60_000), end: hhmm(now + 7 * 3_600_000), graceMinutes: 5, workDays: [1, 2, 3, 4, 5, 6, 7], updatedAt: now });
-    if (isWorkingDay(dayKind(calendar, shiftDayAt(shift, now).date, shift))) return { shift, offsetMs: days * 86_400_000 };
+    const date = shiftDayAt(shift, now).date;
+    if (opts.weekday !== undefined && isoWeekday(date) !== opts.weekday) continue;
+    if (isWorkingDay(dayKind(calendar, date, shift))) return { shift, offsetMs: days * 86_400_000 };
   }
-  throw new Error('no working day in the next two weeks');
+  throw new Error('no such working day in the next three weeks');
 }

@@ -83,7 +83,7 @@ function CorrectionForm({ target, onDone }: { target: Target; onDone: () => void
             {...form.getInputProps('punchId')}
           />
         )}
-        {v.action === 'excuse_absence' && <TextInput type="date" label={t('att.excuseUntil')} description={t('att.excuseUntilHint')} min={day.date} w={220} {...form.getInputProps('endDate')} />}
+        {v.action === 'excuse_absence' && <TextInput type="date" label={t('att.excuseUntil')} description={t('att.excuseUntilHint')} min={day.date} w={220} {...form.getInputProps('endDate')} data-testid="correction-end-date" />}
         <Textarea label={t('att.reason')} placeholder={t('att.reasonPlaceholder')} withAsterisk autosize minRows={2} maxLength={500} {...form.getInputProps('reason')} data-testid="correction-reason" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>

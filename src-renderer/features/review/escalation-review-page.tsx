@@ -22,13 +22,13 @@ export function EscalationReviewPage() {
   const rows = useMemo(() => reviewByMonth((items ?? []).filter((i) => !site || i.siteId === site), requests ?? []), [items, site, requests]);
   const total = useMemo(() => reviewEscalations((items ?? []).filter((i) => !site || i.siteId === site)), [items, site]);
 
-  const tiles: [string, string | number][] = [
-    [t('rv.anomalies'), total.anomalies],
-    [t('rv.casesOpened'), total.casesOpened],
-    [t('rv.casesOpen'), total.casesOpen],
-    [t('rv.medianFirstContact'), minutes(total.minutesToFirstContact.median)],
-    [t('rv.misjudged'), total.misjudged],
-    [t('rv.correctedLater'), rows.reduce((n, r) => n + r.correctedLater, 0)],
+  const tiles: [key: string, label: string, value: string | number][] = [
+    ['anomalies', t('rv.anomalies'), total.anomalies],
+    ['casesOpened', t('rv.casesOpened'), total.casesOpened],
+    ['casesOpen', t('rv.casesOpen'), total.casesOpen],
+    ['medianFirstContact', t('rv.medianFirstContact'), minutes(total.minutesToFirstContact.median)],
+    ['misjudged', t('rv.misjudged'), total.misjudged],
+    ['correctedLater', t('rv.correctedLater'), rows.reduce((n, r) => n + r.correctedLater, 0)],
   ];
 
   return (
@@ -39,15 +39,15 @@ export function EscalationReviewPage() {
         </Alert>
       )}
       <Group>
-        <Select label={t('al.site')} placeholder={t('al.allSites')} clearable w={180} data={org.sites.map((s) => ({ value: s.id, label: s.name }))} value={site} onChange={setSite} />
+        <Select label={t('al.site')} placeholder={t('al.allSites')} clearable w={180} data={org.sites.map((s) => ({ value: s.id, label: s.name }))} value={site} onChange={setSite} data-testid="review-site" />
       </Group>
       <SimpleGrid cols={6}>
-        {tiles.map(([label, value]) => (
-          <Paper key={label} withBorder radius="md" p="md">
+        {tiles.map(([key, label, value]) => (
+          <Paper key={key} withBorder radius="md" p="md">
             <Text size="xs" c="dimmed">
               {label}
             </Text>
-            <Text fw={700} size="xl" data-testid="review-tile">
+            <Text fw={700} size="xl" data-testid="review-tile" data-tile={key}>
               {value}
             </Text>
           </Paper>
@@ -87,17 +87,17 @@ export function EscalationReviewPage() {
                 return (
                   <Table.Tr key={r.month} data-testid="review-row" data-month={r.month}>
                     <Table.Td>{r.month}</Table.Td>
-                    <Table.Td ta="right">{r.anomalies}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-anomalies">{r.anomalies}</Table.Td>
                     <Table.Td ta="right">{before}</Table.Td>
                     <Table.Td ta="right" data-testid="review-cases">{r.casesOpened}</Table.Td>
-                    <Table.Td ta="right">{r.casesOpen}</Table.Td>
-                    <Table.Td ta="right">{r.casesClosed.returned}</Table.Td>
-                    <Table.Td ta="right">{r.casesClosed.reason_confirmed}</Table.Td>
-                    <Table.Td ta="right">{r.casesClosed.dismissal_started}</Table.Td>
-                    <Table.Td ta="right">{r.misjudged}</Table.Td>
-                    <Table.Td ta="right">{r.correctedLater}</Table.Td>
-                    <Table.Td ta="right">{minutes(r.minutesToFirstContact.median)}</Table.Td>
-                    <Table.Td ta="right">{minutes(r.minutesToFirstContact.max)}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-cases-open">{r.casesOpen}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-returned">{r.casesClosed.returned}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-reason-confirmed">{r.casesClosed.reason_confirmed}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-dismissal">{r.casesClosed.dismissal_started}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-misjudged">{r.misjudged}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-corrected-later">{r.correctedLater}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-median-first-contact">{minutes(r.minutesToFirstContact.median)}</Table.Td>
+                    <Table.Td ta="right" data-testid="review-max-first-contact">{minutes(r.minutesToFirstContact.max)}</Table.Td>
                   </Table.Tr>
                 );
               })}
