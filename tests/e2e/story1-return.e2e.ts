@@ -26,8 +26,8 @@ import { bundledCalendar, shiftStartedHalfAnHourAgo, startEscalationWorld, type 
 // shows the reply page but he cannot answer, nor does his father; the emergency contact is told, then HR,
 // and a lost-contact case opens. The attendance screen reads his days 待联系, never 缺勤 or 旷工. HR (an
 // HR account, not the admin) records the calls and the reason; a month later he punches in again, HR files
-// one 说明缺勤原因 correction over the whole absence, cannot approve it herself, a second HR account does,
-// the days read 已说明, and the case closes as 已返岗. The review (复盘统计) shows what the shared review
+// one 说明缺勤原因 correction over the whole absence, cannot approve it herself, a colleague approves it at
+// her own computer (a second terminal on the same server), the days read 已说明, and the case closes as 已返岗. The review (复盘统计) shows what the shared review
 // functions compute from the server's copy of the same chains and requests, and everything is still there
 // after a reload.
 //
@@ -112,9 +112,9 @@ let terminal: BrowserContext | null = null;
 const profileDir = mkdtempSync(join(tmpdir(), 'renshi-e2e-story1-profile-'));
 
 /**
- * HR's terminal is switched on: a browser profile kept on disk (its local database survives), with the
- * browser's clock set to the process clock. A new day is a new start of the browser rather than a jump of a
- * running page's clock (a page whose fake clock jumps by weeks stops running its timers).
+ * HR's terminal is switched on (each morning of the walk): a browser profile kept on disk, so its local
+ * database survives, with the browser's clock set to the process clock. A fresh start per day rather than
+ * moving a running page's fake clock by weeks, which left that page's timers stalled in trials.
  */
 async function openTerminal() {
   await terminal?.close();
@@ -265,6 +265,11 @@ it('1. Monday: no punch, no reply from his phone or his father: the emergency co
   await poll(() => byTest('sync-principal-name').textContent()).toBe(HR.name);
   await pickSite(page, 'terminal-site');
   await poll(() => byTest('terminal-site').inputValue()).toBe(SITE_NAME);
+  // Choosing the site changes nothing else: still on the company's server, still signed in as her.
+  await page.reload();
+  await poll(() => byTest('terminal-site').inputValue()).toBe(SITE_NAME);
+  expect(await byTest('sync-mode-remote').isChecked()).toBe(true);
+  await poll(() => byTest('sync-principal-name').textContent()).toBe(HR.name);
 
   // The shift's grace is over: the chain messages him, with a reply link.
   const first = await w.tick(admin);
